@@ -1,0 +1,46 @@
+# Two commands set everything up on a fresh machine:
+#   make app    serve the reader explainer with Voila on http://127.0.0.1:8866
+#   make test   install the test tools (and Debian's chromium when missing), run the suite
+PYTHON ?= python3
+VENV   ?= .venv
+PORT   ?= 8866
+BIN     = $(VENV)/bin
+
+.PHONY: app test lint chromium validate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+app: $(VENV)/.installed
+	$(BIN)/voila notebooks/aleppo.ipynb --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 \
+		--Voila.port_retries=0
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+test: $(VENV)/.installed-test chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/frontlines validate geo
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+validate: $(VENV)/.installed
+	$(BIN)/frontlines validate geo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,218 @@
+"""One object that answers every question about the layers: :class:`Atlas`, from :func:`load`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from . import stats, timeline
+from .layers import Layers, read_layers
+from .schema import NONE
+from .timeline import DateLike, as_date
+
+__all__ = ["Atlas", "Where", "load", "YEAR_START", "YEAR_END"]
+
+YEAR_START = pd.Timestamp("2016-01-01")
+#: Exclusive end of the story's year.
+YEAR_END = pd.Timestamp("2017-01-01")
+
+
+def _iso(t: Any) -> str | None:
+    return None if t is None or pd.isna(t) else pd.Timestamp(t).date().isoformat()
+
+
+@dataclass(frozen=True)
+class Where:
+    """Who held a point on a date, and on what evidence."""
+
+    faction: str
+    parties: tuple[str, ...]
+    layer: str  # "aleppo" or "syria"
+    district_id: str | None
+    since: pd.Timestamp | None
+    until: pd.Timestamp | None
+    confidence: str | None
+    sources: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ``YYYY-MM-DD``; ``until`` is exclusive)."""
+        return {
+            "faction": self.faction,
+            "parties": list(self.parties),
+            "layer": self.layer,
+            "district_id": self.district_id,
+            "since": _iso(self.since),
+            "until": _iso(self.until),
+            "confidence": self.confidence,
+            "sources": list(self.sources),
+        }
+
+
+class Atlas:
+    """The layers of one folder and every query on them.
+
+    Create it with :func:`load`. All state is derived from the layers; results that are
+    costly to compute (areas, the siege calendar) are cached on the instance.
+    """
+
+    def __init__(self, layers: Layers) -> None:
+        self.layers = layers
+        self._areas = stats.cell_areas_km2(layers.districts)
+        self._siege: list[stats.SiegePeriod] | None = None
+
+    @property
+    def folder(self) -> Path:
+        return self.layers.folder
+
+    # ------------------------------------------------------------------ state on a date
+
+    def control_at(self, when: DateLike) -> gpd.GeoDataFrame:
+        """Every Aleppo cell with its holder on ``when`` and its area (``area_km2``)."""
+        out = timeline.control_at(self.layers, when)
+        out["area_km2"] = self._areas
+        return out
+
+    def routes_at(self, when: DateLike) -> gpd.GeoDataFrame:
+        """Supply routes existing on ``when`` with ``status`` and ``serves``."""
+        return timeline.routes_at(self.layers, when)
+
+    def syria_at(self, when: DateLike) -> gpd.GeoDataFrame:
+        """Syria-wide control zones of the snapshot in force on ``when``."""
+        return timeline.syria_zones_at(self.layers, when)
+
+    def events_between(self, start: DateLike, end: DateLike) -> pd.DataFrame:
+        """Events from ``start`` to ``end`` inclusive, oldest first."""
+        return timeline.events_between(self.layers, start, end)
+
+    # ------------------------------------------------------------------ point queries
+
+    def where(self, when: DateLike, lat: float, lon: float) -> Where:
+        """Who held the point (``lat``, ``lon``) on ``when``.
+
+        Inside an Aleppo cell the cell's control history answers; elsewhere (or on a date
+        the history does not cover) the latest Syria-wide snapshot on or before ``when``.
+
+        Raises
+        ------
+        ValueError
+            For a bad date or coordinates out of range.
+        """
+        t = as_date(when)
+        lat, lon = float(lat), float(lon)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"lat {lat}, lon {lon} is not a position")
+        pt = shapely.Point(lon, lat)
+        cells = self.layers.districts
+        hits = sorted(cells.index[cells.sindex.query(pt, predicate="intersects")])
+        if hits:
+            row = self.control_at(t).loc[hits[0]]
+            if row["faction"] != NONE:
+                return Where(
+                    row["faction"], row["parties"], "aleppo", str(row["id"]),
+                    row["since"], None if pd.isna(row["until"]) else row["until"],
+                    row["confidence"], tuple(row["sources"]),
+                )
+        return self._where_syria(t, pt)
+
+    def _where_syria(self, t: pd.Timestamp, pt: shapely.Point) -> Where:
+        snap = timeline.snapshot_date_at(self.layers, t)
+        if snap is None:
+            return Where(NONE, (), "syria", None, None, None, None, ())
+        zones = self.syria_at(t)
+        later = sorted(d for d in self.layers.syria_control["snapshot_date"].unique() if d > t)
+        until = pd.Timestamp(later[0]) if later else None
+        hits = zones[zones.intersects(pt)]
+        if hits.empty:
+            return Where(NONE, (), "syria", None, snap, until, None, ())
+        z = hits.sort_values("id").iloc[0]
+        return Where(z["faction"], (), "syria", None, snap, until, z["confidence"], z["sources"])
+
+    # ------------------------------------------------------------------ figures
+
+    def city_area_km2(self, when: DateLike) -> dict[str, float]:
+        """Area held inside the city by each faction (and ``contested``), km^2."""
+        return stats.area_by_faction(self.control_at(when))
+
+    def siege_status(self, when: DateLike) -> stats.SiegeStatus:
+        """Whether rebel-held east Aleppo was besieged on ``when``."""
+        return stats.siege_status(self.layers, when)
+
+    def siege_periods(self) -> list[stats.SiegePeriod]:
+        """The siege state through 2016 as periods (computed once per atlas)."""
+        if self._siege is None:
+            self._siege = stats.siege_periods(self.layers, YEAR_START, YEAR_END)
+        return self._siege
+
+    def siege_days(self, when: DateLike) -> tuple[int, int]:
+        """``(current, total)``: days of the siege in force on ``when`` so far (0 when none),
+        and all days besieged in 2016 up to and including ``when``."""
+        t = as_date(when)
+        current = total = 0
+        for p in self.siege_periods():
+            if not p.besieged or p.start > t:
+                continue
+            days = (min(p.end, t + pd.Timedelta(days=1)) - p.start).days
+            total += days
+            if p.start <= t < p.end:
+                current = days
+        return current, total
+
+    def summary(self, when: DateLike) -> dict[str, Any]:
+        """Area by faction in the city, route status and siege, as a JSON-ready dict."""
+        t = as_date(when)
+        routes = self.routes_at(t)
+        return {
+            "date": _iso(t),
+            "city_area_km2": self.city_area_km2(t),
+            "routes": {str(k): str(v) for k, v in zip(routes["id"], routes["status"], strict=True)},
+            "besieged": self.siege_status(t).besieged,
+        }
+
+    # ------------------------------------------------------------------ catalogue
+
+    def places(self) -> gpd.GeoDataFrame:
+        """Every named feature (districts, sites, routes, towns) with name, kind and aliases."""
+        L = self.layers
+        parts = [
+            (L.districts, "district"),
+            (L.sites, None),
+            (L.routes, "supply_route"),
+            (L.towns, "town"),
+        ]
+        frames = []
+        for df, kind in parts:
+            f = gpd.GeoDataFrame(
+                {
+                    "id": df["id"].values,
+                    "name": df["name"].values,
+                    "name_ar": df["name_ar"].values,
+                    "kind": df["kind"].values if kind is None else kind,
+                    "aliases": [list(a) for a in df["aliases"]],
+                },
+                geometry=df.geometry.values,
+                crs="EPSG:4326",
+            )
+            frames.append(f)
+        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Atlas:
+    """Load and validate a layers folder and return an :class:`Atlas` over it.
+
+    Parameters
+    ----------
+    path
+        The layers folder; default ``$FRONTLINES_GEO``, else the repository's ``geo/``.
+
+    Raises
+    ------
+    frontlines.LayerError
+        When the layers break any rule.
+    """
+    return Atlas(read_layers(path))

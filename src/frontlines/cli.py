@@ -1,0 +1,219 @@
+"""The ``frontlines`` command line: validate layers and query them.
+
+Results go to stdout and nothing else does; diagnostics go to stderr. Exit codes: 0 fine,
+1 invalid layers or rows with errors, 2 bad arguments, 3 an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from .atlas import Atlas, load
+from .layers import LayerError, find_geo
+from .validate import check_folder
+
+__all__ = ["main"]
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    geo = argparse.ArgumentParser(add_help=False)
+    geo.add_argument("--geo", metavar="PATH", help="layers folder (default: $FRONTLINES_GEO, "
+                     "else the repository's geo/)")
+    p = argparse.ArgumentParser(prog="frontlines", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", parents=[geo], help="check a layers folder")
+    v.add_argument("path", nargs="?", help="layers folder (overrides --geo)")
+
+    w = sub.add_parser("where", parents=[geo], help="who held a point on a date")
+    w.add_argument("--date")
+    w.add_argument("--lat", type=float)
+    w.add_argument("--lon", type=float)
+    w.add_argument("--json", action="store_true", help="print a JSON object")
+    w.add_argument("--csv", metavar="FILE", help="batch: a CSV with date,lat,lon columns "
+                   "('-' for stdin); writes it back with faction, district_id and error")
+
+    s = sub.add_parser("summary", parents=[geo], help="areas, routes and siege on a date")
+    s.add_argument("--date", required=True)
+    s.add_argument("--json", action="store_true")
+
+    pl = sub.add_parser("places", parents=[geo], help="every named feature")
+    pl.add_argument("--format", choices=("geojson", "csv"), default="geojson")
+
+    e = sub.add_parser("events", parents=[geo], help="the dated event timeline")
+    e.add_argument("--format", choices=("json", "csv"), default="json")
+    e.add_argument("--start", default="1900-01-01", help="first date (inclusive)")
+    e.add_argument("--end", default="2100-12-31", help="last date (inclusive)")
+    return p
+
+
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    folder = find_geo(args.path or args.geo)
+    checked = check_folder(folder)
+    for problem in checked.problems:
+        print(problem, file=out)
+    if checked.problems:
+        print(f"{len(checked.problems)} problem(s) in {folder}", file=err)
+        return 1
+    print(f"ok: {len(checked.records)} layers valid in {folder}", file=out)
+    return 0
+
+
+def _where_csv(atlas: Atlas, path: str, out: TextIO, err: TextIO) -> int:
+    try:
+        src = sys.stdin if path == "-" else open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    except OSError as e:
+        raise _UsageError(f"cannot read {path}: {e.strerror}") from None
+    with src:
+        reader = csv.DictReader(src)
+        fields = list(reader.fieldnames or [])
+        missing = [c for c in ("date", "lat", "lon") if c not in fields]
+        if missing:
+            raise _UsageError(f"{path}: the header lacks {', '.join(missing)}")
+        extra = [c for c in ("faction", "district_id", "error") if c not in fields]
+        writer = csv.DictWriter(out, fieldnames=fields + extra, lineterminator="\n")
+        writer.writeheader()
+        failed = 0
+        for n, row in enumerate(reader, start=2):
+            row = {k: v for k, v in row.items() if k is not None}
+            try:
+                lat, lon = _number(row.get("lat"), "lat"), _number(row.get("lon"), "lon")
+                res = atlas.where(row.get("date") or "", lat, lon)
+                row.update(faction=res.faction, district_id=res.district_id or "", error="")
+            except ValueError as e:
+                failed += 1
+                row.update(faction="", district_id="", error=str(e))
+                print(f"{path}: row {n}: {e}", file=err)
+            writer.writerow(row)
+    return 1 if failed else 0
+
+
+def _number(value: str | None, name: str) -> float:
+    try:
+        return float(value or "")
+    except ValueError:
+        raise ValueError(f"{name} {value!r} is not a number") from None
+
+
+def _where(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.csv:
+        return _where_csv(load(args.geo), args.csv, out, err)
+    if args.date is None or args.lat is None or args.lon is None:
+        raise _UsageError("where needs --date, --lat and --lon, or --csv FILE")
+    try:
+        res = load(args.geo).where(args.date, args.lat, args.lon)
+    except ValueError as e:
+        raise _UsageError(str(e)) from None
+    print(json.dumps(res.to_dict(), ensure_ascii=False) if args.json else res.faction, file=out)
+    return 0
+
+
+def _summary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    atlas = load(args.geo)
+    try:
+        data = atlas.summary(args.date)
+    except ValueError as e:
+        raise _UsageError(str(e)) from None
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False), file=out)
+        return 0
+    print(f"Aleppo on {data['date']}", file=out)
+    print("Area held inside the city (km2):", file=out)
+    for fac, km2 in sorted(data["city_area_km2"].items(), key=lambda kv: -kv[1]):
+        print(f"  {fac:<15} {km2:8.1f}", file=out)
+    print("Supply routes:", file=out)
+    for rid, status in data["routes"].items():
+        print(f"  {rid:<22} {status}", file=out)
+    print(f"East Aleppo besieged: {'yes' if data['besieged'] else 'no'}", file=out)
+    return 0
+
+
+def _places(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    places = load(args.geo).places()
+    if args.format == "geojson":
+        print(places.to_json(ensure_ascii=False), file=out)
+    else:
+        df = places.assign(
+            aliases=[json.dumps(a, ensure_ascii=False) for a in places["aliases"]],
+            lat=places.geometry.representative_point().y.round(5),
+            lon=places.geometry.representative_point().x.round(5),
+        ).drop(columns="geometry")
+        df.to_csv(out, index=False, lineterminator="\n")
+    return 0
+
+
+def _event_dicts(atlas: Atlas, start: str, end: str) -> list[dict[str, Any]]:
+    ev = atlas.events_between(start, end)
+    return [
+        {
+            "id": r["id"],
+            "date": r["date"].date().isoformat(),
+            "date_precision": r["date_precision"],
+            "category": r["category"],
+            "title": r["title"],
+            "summary": r["summary"],
+            "site_id": r["site_id"],
+            "district_id": r["district_id"],
+            "confidence": r["confidence"],
+            "sources": list(r["sources"]),
+        }
+        for _, r in ev.iterrows()
+    ]
+
+
+def _events(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        rows = _event_dicts(load(args.geo), args.start, args.end)
+    except ValueError as e:
+        raise _UsageError(str(e)) from None
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1), file=out)
+    else:
+        fields = list(rows[0]) if rows else ["id", "date"]
+        w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({**r, "sources": " ".join(r["sources"])})
+    return 0
+
+
+_COMMANDS = {
+    "validate": _validate,
+    "where": _where,
+    "summary": _summary,
+    "places": _places,
+    "events": _events,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    out, err = sys.stdout, sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args, out, err)
+    except LayerError as e:
+        for problem in e.problems:
+            print(problem, file=err)
+        return 1
+    except _UsageError as e:
+        print(f"frontlines {args.command}: {e}", file=err)
+        return 2
+    except BrokenPipeError:  # e.g. piped into `head`
+        return 0
+    except Exception as e:  # never a traceback for readers: say what failed, briefly
+        print(f"frontlines {args.command}: internal error: {type(e).__name__}: {e}", file=err)
+        return 3
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""The layer model: which layers exist, their columns, and the type of each column.
+
+The schema lives in code because the queries depend on it; ``geo/manifest.json`` lists the
+same columns for people and other tools, and validation checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "CONFIDENCE",
+    "FACTION_IDS",
+    "CONTESTED",
+    "NONE",
+    "Column",
+    "LayerSpec",
+    "LAYERS",
+    "spec",
+]
+
+CONFIDENCE = ("high", "medium", "low")
+#: The factions every layer set must define, exactly.
+FACTION_IDS = ("government", "rebels", "kurdish", "isis", "turkish_backed")
+#: The state "troops of two sides inside, neither in clear control".
+CONTESTED = "contested"
+#: What a query answers where nobody is recorded as holding the ground.
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a layer.
+
+    ``kind`` is one of: ``id`` (a unique slug), ``text`` (plain text, no HTML), ``aliases``
+    (a list of plain texts), ``bool``, ``number`` (a number > 0), ``int``, ``date``
+    (``YYYY-MM-DD``), ``enum`` (one of ``choices``), ``ref`` (an id of layer ``ref``),
+    ``refs`` (whitespace-separated ids of layer ``ref``), ``sources`` (http(s) URLs),
+    ``confidence`` and ``colour`` (``#rrggbb``).
+    """
+
+    name: str
+    kind: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    ref: str | None = None
+    max_len: int | None = None
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A layer: its file format, geometry types and columns.
+
+    ``history_of`` names the column that ties a history row to its subject (``district_id``
+    for control rows); such layers have ``valid_from`` / ``valid_to`` intervals.
+    """
+
+    name: str
+    format: str  # "geojson" or "csv"
+    columns: tuple[Column, ...]
+    geometry: tuple[str, ...] = ()
+    id_column: str | None = "id"
+    history_of: str | None = None
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _provenance(precision: bool = False) -> tuple[Column, ...]:
+    cols = (
+        Column("sources", "sources"),
+        Column("confidence", "confidence"),
+        Column("note", "text", required=False, max_len=1000),
+    )
+    if precision:
+        return (Column("precision_m", "number"),) + cols
+    return cols
+
+
+def _names() -> tuple[Column, ...]:
+    return (
+        Column("name", "text", max_len=120),
+        Column("name_ar", "text", required=False, max_len=120),
+        Column("aliases", "aliases", required=False),
+    )
+
+
+_POLYGONS = ("Polygon", "MultiPolygon")
+_LINES = ("LineString", "MultiLineString")
+_FACTION_OR_STATE = "factions"
+
+LAYERS: dict[str, LayerSpec] = {
+    s.name: s
+    for s in (
+        LayerSpec(
+            "factions",
+            "csv",
+            (
+                Column("id", "id"),
+                Column("kind", "enum", choices=("faction", "state")),
+                Column("name", "text", max_len=80),
+                Column("name_ar", "text", required=False, max_len=80),
+                Column("description", "text", max_len=600),
+                Column("backers", "text", required=False, max_len=300),
+                Column("colour", "colour"),
+                Column("active_from", "date", required=False),
+            )
+            + _provenance(),
+        ),
+        LayerSpec(
+            "aleppo_districts",
+            "geojson",
+            (Column("id", "id"),)
+            + _names()
+            + (Column("in_city", "bool"), Column("approximate", "bool"))
+            + _provenance(precision=True),
+            geometry=_POLYGONS,
+        ),
+        LayerSpec(
+            "aleppo_control",
+            "csv",
+            (
+                Column("district_id", "ref", ref="aleppo_districts"),
+                Column("faction", "ref", ref=_FACTION_OR_STATE),
+                Column("parties", "refs", required=False, ref=_FACTION_OR_STATE),
+                Column("valid_from", "date"),
+                Column("valid_to", "date", required=False),
+            )
+            + _provenance(),
+            id_column=None,
+            history_of="district_id",
+        ),
+        LayerSpec(
+            "supply_routes",
+            "geojson",
+            (Column("id", "id"),)
+            + _names()
+            + (Column("approximate", "bool"),)
+            + _provenance(precision=True),
+            geometry=_LINES,
+        ),
+        LayerSpec(
+            "route_status",
+            "csv",
+            (
+                Column("route_id", "ref", ref="supply_routes"),
+                Column("status", "enum", choices=("open", "under_fire", "cut")),
+                Column("serves", "ref", ref=_FACTION_OR_STATE),
+                Column("valid_from", "date"),
+                Column("valid_to", "date", required=False),
+            )
+            + _provenance(),
+            id_column=None,
+            history_of="route_id",
+        ),
+        LayerSpec(
+            "sites",
+            "geojson",
+            (Column("id", "id"),)
+            + _names()
+            + (Column("kind", "text", max_len=40),)
+            + _provenance(precision=True),
+            geometry=("Point",),
+        ),
+        LayerSpec(
+            "events",
+            "csv",
+            (
+                Column("id", "id"),
+                Column("date", "date"),
+                Column("date_precision", "enum", choices=("day", "month", "year")),
+                Column("category", "enum", choices=("military", "diplomatic", "humanitarian")),
+                Column("title", "text", max_len=100),
+                Column("summary", "text", max_len=600),
+                Column("site_id", "ref", required=False, ref="sites"),
+                Column("district_id", "ref", required=False, ref="aleppo_districts"),
+            )
+            + _provenance(),
+        ),
+        LayerSpec(
+            "syria_border",
+            "geojson",
+            (Column("id", "id"), Column("name", "text", max_len=120))
+            + _provenance(precision=True),
+            geometry=_POLYGONS,
+        ),
+        LayerSpec(
+            "syria_control",
+            "geojson",
+            (
+                Column("id", "id"),
+                Column("snapshot_date", "date"),
+                Column("faction", "ref", ref=_FACTION_OR_STATE),
+            )
+            + _provenance(precision=True),
+            geometry=_POLYGONS,
+        ),
+        LayerSpec(
+            "towns",
+            "geojson",
+            (Column("id", "id"),)
+            + _names()
+            + (Column("geonameid", "int"), Column("population", "int", required=False))
+            + _provenance(precision=True),
+            geometry=("Point",),
+        ),
+        LayerSpec(
+            "context_lines",
+            "geojson",
+            (Column("id", "id"),)
+            + _names()
+            + (Column("kind", "enum", choices=("river", "road")), Column("approximate", "bool"))
+            + _provenance(precision=True),
+            geometry=_LINES,
+        ),
+    )
+}
+
+
+def spec(name: str) -> LayerSpec:
+    """Return the specification of layer ``name``.
+
+    Examples
+    --------
+    >>> spec("aleppo_control").history_of
+    'district_id'
+    """
+    return LAYERS[name]

@@ -1,0 +1,129 @@
+"""Figures computed from the layers: area held in the city, and whether east Aleppo is besieged.
+
+The siege is derived from geometry and route status, never stored: rebel-held east Aleppo is
+besieged on a date when rebels hold city cells and no ``open`` or ``under_fire`` route that
+serves the rebels links those cells to rebel territory outside the city (rebel cells outside
+the city, or the rebel zones of the Syria-wide snapshot in force, outside the Aleppo cells).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from .layers import Layers
+from .timeline import DateLike, as_date, change_dates, control_at, routes_at, syria_zones_at
+
+__all__ = [
+    "METRIC_CRS",
+    "LINK_TOLERANCE_M",
+    "SiegeStatus",
+    "SiegePeriod",
+    "cell_areas_km2",
+    "area_by_faction",
+    "siege_status",
+    "siege_periods",
+]
+
+#: UTM zone 37N: metres, with little distortion around Aleppo.
+METRIC_CRS = "EPSG:32637"
+#: A route counts as touching a zone within this distance (routes are drawn approximately).
+LINK_TOLERANCE_M = 150.0
+_LINK_STATUSES = ("open", "under_fire")
+
+
+@dataclass(frozen=True)
+class SiegeStatus:
+    """Whether rebel-held east Aleppo was besieged on ``date``, and why."""
+
+    date: pd.Timestamp
+    besieged: bool
+    rebel_city_km2: float
+    #: Routes that linked the rebel city cells to rebel ground outside (empty when besieged).
+    lifelines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SiegePeriod:
+    """A stretch of days ``[start, end)`` with one siege state."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    besieged: bool
+
+
+def cell_areas_km2(districts: gpd.GeoDataFrame) -> pd.Series:
+    """Area of each cell in km^2, computed in :data:`METRIC_CRS`."""
+    return districts.geometry.to_crs(METRIC_CRS).area / 1e6
+
+
+def area_by_faction(zones: pd.DataFrame, in_city_only: bool = True) -> dict[str, float]:
+    """Sum ``area_km2`` by ``faction`` (``contested`` is a faction here), dropping zeros.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"faction": ["rebels", "rebels", "government"],
+    ...                    "area_km2": [1.0, 2.5, 4.0], "in_city": [True, True, False]})
+    >>> area_by_faction(df)
+    {'rebels': 3.5}
+    """
+    if in_city_only:
+        zones = zones[zones["in_city"].astype(bool)]
+    sums = zones.groupby("faction")["area_km2"].sum()
+    return {str(k): round(float(v), 3) for k, v in sums.items() if v > 0 and k != "none"}
+
+
+def siege_status(layers: Layers, when: DateLike) -> SiegeStatus:
+    """Compute whether rebel-held east Aleppo was besieged on ``when``.
+
+    Returns ``besieged=False`` when rebels hold nothing inside the city.
+    """
+    t = as_date(when)
+    cells = control_at(layers, t)
+    rebel = cells[cells["faction"] == "rebels"]
+    city = rebel[rebel["in_city"].astype(bool)]
+    city_km2 = float(cell_areas_km2(city).sum()) if len(city) else 0.0
+    if city.empty:
+        return SiegeStatus(t, False, 0.0, ())
+    city_m = shapely.union_all(city.geometry.to_crs(METRIC_CRS).values)
+    outside_parts = list(rebel[~rebel["in_city"].astype(bool)].geometry.to_crs(METRIC_CRS).values)
+    zones = syria_zones_at(layers, t)
+    zones = zones[zones["faction"] == "rebels"]
+    if len(zones):
+        all_cells = shapely.union_all(cells.geometry.to_crs(METRIC_CRS).values)
+        snap = shapely.union_all(zones.geometry.to_crs(METRIC_CRS).values)
+        outside_parts.append(snap.difference(all_cells))
+    outside_m = shapely.union_all(outside_parts) if outside_parts else shapely.Polygon()
+    routes = routes_at(layers, t)
+    routes = routes[(routes["serves"] == "rebels") & routes["status"].isin(_LINK_STATUSES)]
+    lifelines = []
+    for rid, geom in zip(routes["id"], routes.geometry.to_crs(METRIC_CRS).values, strict=True):
+        if (
+            shapely.dwithin(geom, city_m, LINK_TOLERANCE_M)
+            and not outside_m.is_empty
+            and shapely.dwithin(geom, outside_m, LINK_TOLERANCE_M)
+        ):
+            lifelines.append(str(rid))
+    return SiegeStatus(t, not lifelines, round(city_km2, 3), tuple(sorted(lifelines)))
+
+
+def siege_periods(layers: Layers, start: DateLike, end: DateLike) -> list[SiegePeriod]:
+    """The siege state over ``[start, end)`` as maximal periods of one state.
+
+    The state can change only where a control row, a route status or a snapshot changes,
+    so it is evaluated at those dates only.
+    """
+    a, b = as_date(start), as_date(end)
+    marks = [a] + [d for d in change_dates(layers) if a < d < b]
+    periods: list[SiegePeriod] = []
+    for i, d in enumerate(marks):
+        nxt = marks[i + 1] if i + 1 < len(marks) else b
+        state = siege_status(layers, d).besieged
+        if periods and periods[-1].besieged == state:
+            periods[-1] = SiegePeriod(periods[-1].start, nxt, state)
+        else:
+            periods.append(SiegePeriod(d, nxt, state))
+    return periods
