@@ -66,6 +66,8 @@ class Record:
     label: str
     values: dict[str, Any]
     geometry: BaseGeometry | None = None
+    #: Fields whose value broke a rule (later checks ignore them rather than pile on).
+    bad: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -308,13 +310,30 @@ def _is_url(u: str) -> bool:
 # --------------------------------------------------------------------------- layers
 
 
+def _check_values(
+    sp: LayerSpec, raw: dict[str, Any], ctx: tuple[str, str], out: _Collector, skip: set[str]
+) -> tuple[dict[str, Any], frozenset[str]]:
+    values: dict[str, Any] = {}
+    bad: set[str] = set()
+    for c in sp.columns:
+        if c.name in skip:
+            values[c.name] = () if c.kind in ("sources", "aliases", "refs") else None
+            bad.add(c.name)
+            continue
+        before = len(out.problems)
+        values[c.name] = _check_value(c, raw.get(c.name), ctx, out)
+        if len(out.problems) > before:
+            bad.add(c.name)
+    return values, frozenset(bad)
+
+
 def _row_label(sp: LayerSpec, n: int, values: dict[str, Any], unit: str) -> str:
     key = sp.id_column or sp.history_of
     v = values.get(key) if key else None
     return f"{unit} {n} ({key}={v})" if v else f"{unit} {n}"
 
 
-def _read_csv(sp: LayerSpec, name: str, text: str, out: _Collector) -> list[Record]:
+def _read_csv(sp: LayerSpec, name: str, text: str, out: _Collector) -> list[Record] | None:
     rows = list(csv.reader(io.StringIO(text, newline="")))
     header = [h.strip() for h in rows[0]]
     missing = [c for c in sp.column_names if c not in header]
@@ -334,20 +353,21 @@ def _read_csv(sp: LayerSpec, name: str, text: str, out: _Collector) -> list[Reco
         if len(row) != len(header):
             out.add(name, label, "-", "row-length", f"{len(row)} fields, header has {len(header)}")
             continue
-        values = {c.name: _check_value(c, raw.get(c.name), (name, label), out) for c in sp.columns}
-        records.append(Record(label, values))
+        values, bad = _check_values(sp, raw, (name, label), out, set(missing))
+        records.append(Record(label, values, None, bad))
     return records
 
 
 def _read_geojson(
     sp: LayerSpec, name: str, text: str, entry: dict[str, Any], out: _Collector
-) -> list[Record]:
+) -> list[Record] | None:
+    """The features of a GeoJSON layer; None when the file is not a FeatureCollection."""
     doc = _parse_json(name, text, out)
     if doc is None:
-        return []
+        return None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         out.add(name, "-", "type", "not-feature-collection", "expected a GeoJSON FeatureCollection")
-        return []
+        return None
     crs = doc.get("crs")
     if crs is not None:
         crs_name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
@@ -356,7 +376,7 @@ def _read_geojson(
     feats = doc.get("features")
     if not isinstance(feats, list):
         out.add(name, "-", "features", "not-feature-collection", "'features' must be a list")
-        return []
+        return None
     extent = entry.get("extent")
     records = []
     for i, feat in enumerate(feats):
@@ -369,9 +389,9 @@ def _read_geojson(
         for key in props:
             if key not in sp.column_names:
                 out.add(name, label, key, "column-unknown", "the layer model has no such property")
-        values = {c.name: _check_value(c, props.get(c.name), (name, label), out) for c in sp.columns}
+        values, bad = _check_values(sp, props, (name, label), out, set())
         geom = _check_geometry(sp, feat.get("geometry"), extent, (name, label), out)
-        records.append(Record(label, values, geom))
+        records.append(Record(label, values, geom, bad))
     return records
 
 
@@ -450,6 +470,8 @@ def _check_refs(
             if col.kind not in ("ref", "refs") or col.ref not in ids:
                 continue
             for r in recs:
+                if col.name in r.bad:
+                    continue
                 v = r.values.get(col.name)
                 for ref in (v,) if col.kind == "ref" else (v or ()):
                     if ref is not None and ref not in ids[col.ref]:
@@ -525,15 +547,19 @@ def _check_histories(
         start, end = (_to_date(period[0]), _to_date(period[1])) if period else (None, None)
         complete = bool(entry.get("complete"))
         by_subject: dict[str, list[Record]] = defaultdict(list)
+        # Subjects with an unreadable row: their gaps are not reported (the row is).
+        unsure: set[str] = set()
         for r in recs:
             a, b = r.values.get("valid_from"), r.values.get("valid_to")
-            if a is None:
+            if a is None or {"valid_from", "valid_to", sp.history_of} & r.bad:
+                unsure.add(r.values.get(sp.history_of))
                 continue
             if b is not None and a >= b:
                 out.add(
                     files[name], r.label, "valid_to", "date-order",
                     f"valid_from {a} is not before valid_to {b}",
                 )
+                unsure.add(r.values.get(sp.history_of))
                 continue
             if start and (a < start or (end and (b or end) > end)):
                 out.add(
@@ -542,18 +568,21 @@ def _check_histories(
                 )
             by_subject[r.values[sp.history_of]].append(r)
         subjects: Iterable[str] = by_subject
-        if complete:
-            parent = next(c.ref for c in sp.columns if c.name == sp.history_of)
-            subjects = [r.values["id"] for r in records.get(parent, [])]
+        parent = next(c.ref for c in sp.columns if c.name == sp.history_of)
+        if complete and parent in records:
+            subjects = [r.values["id"] for r in records[parent]]
         for subject in subjects:
             rows = sorted(by_subject.get(subject, []), key=lambda r: r.values["valid_from"])
-            if complete and not rows:
+            gaps_matter = complete and subject not in unsure
+            if gaps_matter and not rows:
                 out.add(
                     files[name], f"{sp.history_of}={subject}", sp.history_of, "history-gap",
                     "no rows: the period must be covered",
                 )
                 continue
-            if complete and start and rows[0].values["valid_from"] > start:
+            if not rows:
+                continue
+            if gaps_matter and start and rows[0].values["valid_from"] > start:
                 out.add(
                     files[name], rows[0].label, "valid_from", "history-gap",
                     f"{subject} has no row from {start} to {rows[0].values['valid_from']}",
@@ -565,13 +594,13 @@ def _check_histories(
                         files[name], cur.label, "valid_from", "history-overlap",
                         f"overlaps {prev.label} (which runs to {p_end or 'open end'})",
                     )
-                elif p_end < c_start and complete:
+                elif p_end < c_start and gaps_matter:
                     out.add(
                         files[name], cur.label, "valid_from", "history-gap",
                         f"nothing recorded for {subject} from {p_end} to {c_start}",
                     )
             last_end = rows[-1].values["valid_to"]
-            if complete and end and last_end is not None and last_end < end:
+            if gaps_matter and end and last_end is not None and last_end < end:
                 out.add(
                     files[name], rows[-1].label, "valid_to", "history-gap",
                     f"{subject} has no row from {last_end} to {end}",
@@ -677,11 +706,13 @@ def check_folder(folder: str | Path) -> Checked:
         else:
             recs = _read_geojson(sp, fname, text, entry, out)
             count = entry.get("feature_count")
-            if isinstance(count, int) and count != len(recs) and recs:
+            if recs is not None and isinstance(count, int) and count != len(recs):
                 out.add(
                     fname, "-", "-", "feature-count",
                     f"{len(recs)} features, the manifest says {count}",
                 )
+        if recs is None:  # unreadable: reported once, other layers do not pile on
+            continue
         _check_ids(fname, sp, recs, out)
         records[name] = recs
     _check_refs(files, records, out)
