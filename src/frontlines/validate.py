@@ -40,9 +40,12 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _HTML = re.compile(r"<\s*[A-Za-z/!?]|&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CRS84 = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326"}
-# Cells that share an edge intersect in a line; this is the area (deg^2, about 100 m^2)
-# above which two cells are said to overlap.
-_OVERLAP_DEG2 = 1e-8
+# Cells that share an edge intersect in a line, or in slivers where coordinates were rounded
+# to 5 decimals (about 1 m). Two cells overlap when they share more than this area
+# (deg^2; about 2,000 m^2 at Aleppo's latitude), or than this share of the smaller of the two
+# (large schematic zones have long shared borders and so longer slivers).
+_OVERLAP_DEG2 = 2e-7
+_OVERLAP_SHARE = 1e-5
 
 
 @dataclass(frozen=True, order=True)
@@ -623,7 +626,8 @@ def _check_overlaps(
         if group and a.values.get(group) != b.values.get(group):
             continue
         area = a.geometry.intersection(b.geometry).area
-        if area > _OVERLAP_DEG2:
+        smaller = min(a.geometry.area, b.geometry.area)
+        if area > max(_OVERLAP_DEG2, _OVERLAP_SHARE * smaller):
             out.add(
                 file, a.label, "geometry", "cells-overlap",
                 f"overlaps {b.label} by about {area * 1e4:.3f} km2",  # 1 deg2 ~ 1e4 km2 here

@@ -1,0 +1,305 @@
+"""Pure map builders: frames for one date in, a :class:`folium.Map` out.
+
+No function here touches widgets or the network. Every text that comes from the data is
+escaped before it reaches the page; Leaflet is loaded from ``asset_base`` (a local URL), and
+the optional online tile layer is off by default.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from .assets import leaflet_urls
+from .style import FACTION_COLOURS, ROUTE_DASH, ROUTE_WEIGHT, faction_colour
+from .text import t
+
+__all__ = [
+    "ALEPPO_CENTRE",
+    "control_map",
+    "hatch_lines",
+    "format_date",
+    "cell_popup_html",
+    "sources_html",
+]
+
+ALEPPO_CENTRE = (36.205, 37.155)
+_ROUND = 1e-5  # about 1 m: plenty for approximate outlines, and a smaller page
+
+
+def format_date(when: pd.Timestamp, lang: str = "en") -> str:
+    """``8 September 2016`` (in the catalogue's language)."""
+    return t(
+        "date.format", lang, day=when.day, month=t(f"month.{when.month}", lang), year=when.year
+    )
+
+
+def _e(value: object) -> str:
+    """Escape any value for HTML text and attributes."""
+    return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value))
+                       else str(value), quote=True)
+
+
+def sources_html(urls: Iterable[str]) -> str:
+    """Escaped, clickable links (validated http(s) URLs only), opened in a new tab."""
+    links = [
+        f'<a href="{_e(u)}" target="_blank" rel="noopener noreferrer">{_e(_short(u))}</a>'
+        for u in urls
+    ]
+    return "<br>".join(links)
+
+
+def _short(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    return rest if len(rest) <= 60 else rest[:57] + "..."
+
+
+def _iso(v: object) -> str | None:
+    return None if v is None or pd.isna(v) else pd.Timestamp(v).date().isoformat()
+
+
+def cell_popup_html(row: pd.Series, lang: str = "en") -> str:
+    """The popup of one cell: name, holder, since and until, confidence, sources, precision."""
+    fac = row["faction"]
+    if fac == "contested":
+        parties = " / ".join(t(f"faction.{p}", lang) for p in row["parties"])
+        held = t("popup.contested_by", lang, parties=parties)
+    else:
+        held = f"{t('popup.held_by', lang)}: {t(f'faction.{fac}', lang)}"
+    parts = [f"<strong>{_e(row['name'])}</strong>"]
+    if row.get("name_ar"):
+        parts.append(f'<span lang="ar" dir="rtl">{_e(row["name_ar"])}</span>')
+    parts.append(_e(held))
+    if fac != "none":
+        until = row["until"]
+        until_txt = format_date(until, lang) if _iso(until) else t("popup.still", lang)
+        parts.append(f"{_e(t('popup.since', lang))}: {_e(format_date(row['since'], lang))}")
+        parts.append(f"{_e(t('popup.until', lang))}: {_e(until_txt)}")
+        parts.append(f"{_e(t('popup.confidence', lang))}: {_e(row['confidence'])}")
+        if row.get("note"):
+            parts.append(f"<em>{_e(row['note'])}</em>")
+        parts.append(f"{_e(t('popup.sources', lang))}:<br>{sources_html(row['sources'])}")
+    if row.get("approximate"):
+        prec = int(row["precision_m"])
+        parts.append(f"<small>{_e(t('popup.approximate', lang, precision=prec))}</small>")
+    return "<br>".join(parts)
+
+
+def hatch_lines(geom: shapely.Geometry, spacing: float = 0.0012) -> shapely.Geometry:
+    """Diagonal hatch lines clipped to ``geom`` (degrees), to mark contested ground.
+
+    Examples
+    --------
+    >>> sq = shapely.box(0, 0, 0.01, 0.01)
+    >>> hatch_lines(sq, 0.002).geom_type
+    'MultiLineString'
+    """
+    minx, miny, maxx, maxy = geom.bounds
+    span = (maxx - minx) + (maxy - miny)
+    n = int(span / spacing) + 2
+    lines = [
+        shapely.LineString([(minx + i * spacing - (maxy - miny), miny), (minx + i * spacing, maxy)])
+        for i in range(n)
+    ]
+    return shapely.intersection(shapely.MultiLineString(lines), geom)
+
+
+class _Legend(MacroElement):
+    _template = Template(
+        """{% macro html(this, kwargs) %}
+<div class="fl-legend" role="region" aria-label="{{ this.label }}"
+ style="position:absolute;z-index:1000;bottom:28px;left:10px;background:#fff;padding:6px 8px;
+ border:1px solid #888;border-radius:4px;font:13px/1.35 system-ui,sans-serif;max-width:48%;">
+{{ this.body }}
+</div>
+{% endmacro %}"""
+    )
+
+    def __init__(self, label: str, body: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.label = html.escape(label, quote=True)
+        self.body = body  # built from escaped pieces only
+
+
+def _legend_html(factions: Sequence[str], colours: dict[str, str], lang: str) -> str:
+    rows = [f"<strong>{_e(t('legend.title', lang))}</strong>"]
+    for fac in factions:
+        colour = faction_colour(fac, colours)
+        hatch = (
+            "background:repeating-linear-gradient(45deg,#999 0 2px,#fff 2px 5px);"
+            if fac == "contested"
+            else f"background:{_e(colour)};"
+        )
+        rows.append(
+            f'<div><span aria-hidden="true" style="display:inline-block;width:14px;height:12px;'
+            f'{hatch}border:1px solid #555;margin-right:5px;vertical-align:middle"></span>'
+            f"{_e(t(f'faction.{fac}', lang))}</div>"
+        )
+    rows.append(f"<strong>{_e(t('legend.routes', lang))}</strong>")
+    for status, dash in ROUTE_DASH.items():
+        dash_attr = f' stroke-dasharray="{_e(dash)}"' if dash else ""
+        rows.append(
+            '<div><svg width="34" height="10" aria-hidden="true"><line x1="0" y1="5" x2="34" y2="5"'
+            f' stroke="#333" stroke-width="3"{dash_attr}/></svg> {_e(t(f"status.{status}", lang))}'
+            "</div>"
+        )
+    rows.append(f"<small>{_e(t('legend.approximate', lang))}</small>")
+    return "\n".join(rows)
+
+
+def _rounded(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
+    return geoms.set_precision(_ROUND)
+
+
+def control_map(
+    zones: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    when: pd.Timestamp,
+    *,
+    colours: dict[str, str] | None = None,
+    asset_base: str = "static",
+    tiles: bool = True,
+    lang: str = "en",
+) -> folium.Map:
+    """Build the Aleppo control map for one date.
+
+    Parameters
+    ----------
+    zones
+        :meth:`frontlines.Atlas.control_at` for ``when``.
+    routes
+        :meth:`frontlines.Atlas.routes_at` for ``when``.
+    sites
+        Named points (``Atlas.layers.sites``).
+    when
+        The date shown (for the title and labels).
+    colours
+        Faction id -> fill colour; default :data:`frontlines.style.FACTION_COLOURS`.
+    asset_base
+        URL of the folder holding ``leaflet/leaflet.js`` (see :mod:`frontlines.assets`).
+    tiles
+        Offer an online tile layer as a switch (always off at first).
+    lang
+        Catalogue language for labels.
+    """
+    colours = colours or FACTION_COLOURS
+    m = folium.Map(
+        location=ALEPPO_CENTRE, zoom_start=12, tiles=None, control_scale=True, prefer_canvas=False
+    )
+    js, css = leaflet_urls(asset_base)
+    m.default_js, m.default_css = js, css
+    title = t("map.title", lang, date=format_date(when, lang))
+    m.get_root().header.add_child(Element(f"<title>{_e(title)}</title>"))
+
+    cells = zones.copy()
+    cells["geometry"] = _rounded(cells.geometry)
+    cells["popup"] = [cell_popup_html(r, lang) for _, r in cells.iterrows()]
+    cells["label"] = [
+        f"{_e(r['name'])}: {_e(t(f'faction.{r.faction}', lang))}" for _, r in cells.iterrows()
+    ]
+    cells["fill"] = [faction_colour(f, colours) for f in cells["faction"]]
+    keep = ["id", "faction", "in_city", "popup", "label", "fill", "geometry"]
+    folium.GeoJson(
+        cells[keep].to_json(),
+        name="districts",
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.55 if f["properties"]["faction"] != "contested" else 0.25,
+            "color": "#333333",
+            "weight": 0.8 if f["properties"]["in_city"] else 0.5,
+            "dashArray": None if f["properties"]["in_city"] else "3 3",
+        },
+        highlight_function=lambda f: {"weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=320),
+    ).add_to(m)
+
+    contested = cells[cells["faction"] == "contested"]
+    for _, row in contested.iterrows():
+        parties = list(row["parties"]) or ["contested"]
+        hatch = hatch_lines(row.geometry)
+        parts = list(getattr(hatch, "geoms", [hatch]))
+        for i, line in enumerate(parts):
+            colour = faction_colour(parties[i % len(parties)], colours)
+            folium.PolyLine(
+                [(y, x) for x, y in line.coords], color=colour, weight=2, opacity=0.9,
+                interactive=False,
+            ).add_to(m)
+
+    city = cells[cells["in_city"].astype(bool)]
+    if len(city):
+        outline = shapely.union_all(city.geometry.values).boundary
+        folium.GeoJson(
+            gpd.GeoSeries([outline], crs="EPSG:4326").to_json(),
+            name="city outline",
+            style_function=lambda f: {"color": "#111111", "weight": 2.5, "opacity": 0.8},
+            interactive=False,
+        ).add_to(m)
+
+    for _, r in routes.iterrows():
+        status = r["status"]
+        colour = faction_colour(r["serves"], colours)
+        label = f"{_e(r['name'])}: {_e(t(f'status.{status}', lang))}"
+        popup = "<br>".join(
+            [
+                f"<strong>{_e(r['name'])}</strong>",
+                f"{_e(t('popup.route_status', lang))}: {_e(t(f'status.{status}', lang))}",
+                f"{_e(t('popup.route_serves', lang))}: {_e(t(f'faction.{r.serves}', lang))}",
+                f"{_e(t('popup.since', lang))}: {_e(format_date(r['since'], lang))}",
+                f"{_e(t('popup.confidence', lang))}: {_e(r['status_confidence'])}",
+                f"{_e(t('popup.sources', lang))}:<br>{sources_html(r['status_sources'])}",
+                f"<small>{_e(t('popup.approximate', lang, precision=int(r['precision_m'])))}"
+                "</small>",
+            ]
+        )
+        lines = getattr(r.geometry, "geoms", [r.geometry])
+        for line in lines:
+            folium.PolyLine(
+                [(round(y, 5), round(x, 5)) for x, y in line.coords],
+                color=colour, weight=ROUTE_WEIGHT[status], dash_array=ROUTE_DASH[status],
+                opacity=0.95, tooltip=label, popup=folium.Popup(popup, max_width=320),
+            ).add_to(m)
+
+    for _, s in sites.iterrows():
+        label = _e(s["name"])
+        popup = "<br>".join(
+            [
+                f"<strong>{label}</strong>",
+                f"{_e(t('popup.site_kind', lang))}: {_e(s['kind'])}",
+                f"{_e(t('popup.sources', lang))}:<br>{sources_html(s['sources'])}",
+                f"<small>{_e(t('popup.approximate', lang, precision=int(s['precision_m'])))}"
+                "</small>",
+            ]
+        )
+        folium.CircleMarker(
+            (round(s.geometry.y, 5), round(s.geometry.x, 5)), radius=4, color="#000000",
+            weight=1.5, fill=True, fill_color="#ffffff", fill_opacity=1, tooltip=label,
+            popup=folium.Popup(popup, max_width=300),
+        ).add_to(m)
+
+    if tiles:
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap (online)", overlay=True, show=False,
+            attr="&copy; OpenStreetMap contributors",
+        ).add_to(m)
+        folium.LayerControl(collapsed=True).add_to(m)
+
+    present = [f for f in colours if f in set(cells["faction"])]
+    m.add_child(_Legend(t("legend.title", lang), _legend_html(present, colours, lang)))
+    bounds = cells.total_bounds
+    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return m
+
+
+def map_json(m: folium.Map) -> str:  # pragma: no cover - debugging aid
+    return json.dumps(m.get_bounds())
