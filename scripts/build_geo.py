@@ -34,7 +34,6 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
@@ -169,9 +168,16 @@ def build_lines(meta_file: str, waypoint_file: str, extra: tuple[str, ...]) -> s
     for r in read_csv(meta_file):
         wps = sorted(points[r["id"]], key=lambda w: int(w["seq"]))
         line = shapely.LineString([(float(w["lon"]), float(w["lat"])) for w in wps])
-        srcs = list(dict.fromkeys(sources(r["sources"]) + [u for w in wps for u in w["sources"].split()]))
+        srcs = list(
+            dict.fromkeys(sources(r["sources"]) + [u for w in wps for u in w["sources"].split()])
+        )
         via = ", ".join(w["name"] for w in wps)
-        props = {"id": r["id"], "name": r["name"], "name_ar": r["name_ar"], "aliases": aliases(r["aliases"])}
+        props = {
+            "id": r["id"],
+            "name": r["name"],
+            "name_ar": r["name_ar"],
+            "aliases": aliases(r["aliases"]),
+        }
         props |= {k: r[k] for k in extra}
         props |= {
             "approximate": True,
@@ -259,7 +265,9 @@ def build_towns() -> str:
     feats = []
     for r in read_csv("towns.csv"):
         c = cities[r["geonameid"]]
-        arabic = [a for a in c.get("alternatenames", []) if any("\u0600" <= ch <= "\u06ff" for ch in a)]
+        arabic = [
+            a for a in c.get("alternatenames", []) if any("\u0600" <= ch <= "\u06ff" for ch in a)
+        ]
         props = {
             "id": r["id"],
             "name": r["name"] or c["name"],
@@ -316,7 +324,9 @@ def main(argv: list[str] | None = None) -> int:
         "aleppo_districts.geojson": build_districts(),
         "sites.geojson": build_sites(),
         "supply_routes.geojson": build_lines("routes.csv", "route_waypoints.csv", ()),
-        "context_lines.geojson": build_lines("context_lines.csv", "context_waypoints.csv", ("kind",)),
+        "context_lines.geojson": build_lines(
+            "context_lines.csv", "context_waypoints.csv", ("kind",)
+        ),
         "syria_border.geojson": build_border(border),
         "syria_control.geojson": build_syria_control(border),
         "towns.geojson": build_towns(),

@@ -1,22 +1,14 @@
-"""Shared fixtures: the valid test layers, a writable copy of them, and the CLI runner."""
+"""Shared fixtures: the valid test layers, a writable copy of them, the real layers."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support import GEO, GOOD
 
 import frontlines
-
-HERE = Path(__file__).parent
-GOOD = HERE / "data" / "good"
-BAD = HERE / "data" / "bad"
-REPO = HERE.parent
-GEO = REPO / "geo"
 
 
 @pytest.fixture(scope="session")
@@ -36,14 +28,3 @@ def layer_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "geo"
     shutil.copytree(GOOD, dst)
     return dst
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m frontlines ARGS`` in a subprocess and capture its output."""
-    full_env = {k: v for k, v in os.environ.items() if k != "FRONTLINES_GEO"}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "frontlines", *args],
-        capture_output=True, text=True, env=full_env, cwd=cwd, input=stdin, timeout=300,
-    )

@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from conftest import GOOD, REPO, run_cli
+from support import GOOD, REPO, run_cli
 
 G = ("--geo", str(GOOD))
 
@@ -24,8 +24,9 @@ def test_where_prints_only_the_faction():
 
 
 def test_where_json():
-    res = run_cli("where", *G, "--date", "2016-07-20", "--lat", "36.245", "--lon", "37.10",
-                  "--json")
+    res = run_cli(
+        "where", *G, "--date", "2016-07-20", "--lat", "36.245", "--lon", "37.10", "--json"
+    )
     data = json.loads(res.stdout)
     assert data == {
         "faction": "contested",
@@ -55,8 +56,18 @@ def test_geo_from_environment_and_relative_path():
     env = {"FRONTLINES_GEO": str(GOOD)}
     res = run_cli("where", "--date", "2016-09-10", "--lat", "36.22", "--lon", "37.16", env=env)
     assert res.stdout == "kurdish\n"
-    res = run_cli("where", "--geo", "good", "--date", "2016-09-10", "--lat", "36.22",
-                  "--lon", "37.16", cwd=GOOD.parent)
+    res = run_cli(
+        "where",
+        "--geo",
+        "good",
+        "--date",
+        "2016-09-10",
+        "--lat",
+        "36.22",
+        "--lon",
+        "37.16",
+        cwd=GOOD.parent,
+    )
     assert res.stdout == "kurdish\n"
 
 
@@ -70,7 +81,7 @@ def test_where_csv_batch(tmp_path: Path):
     src = tmp_path / "incidents.csv"
     src.write_text(
         "ref,date,lat,lon,comment\n"
-        "a,2016-09-10,36.20,37.18,\"east, ok\"\n"
+        'a,2016-09-10,36.20,37.18,"east, ok"\n'
         "b,2016-02-30,36.20,37.18,bad date\n"
         "c,2016-12-01,36.20,37.14,west\n"
         "d,2016-12-01,north,37.14,bad lat\n",
@@ -93,8 +104,10 @@ def test_where_csv_all_fine_exits_zero(tmp_path: Path):
     src.write_text("date,lat,lon\n2016-09-10,36.20,37.18\n", encoding="utf-8")
     res = run_cli("where", *G, "--csv", str(src))
     assert res.returncode == 0
-    assert res.stdout.splitlines() == ["date,lat,lon,faction,district_id,error",
-                                       "2016-09-10,36.20,37.18,rebels,east,"]
+    assert res.stdout.splitlines() == [
+        "date,lat,lon,faction,district_id,error",
+        "2016-09-10,36.20,37.18,rebels,east,",
+    ]
 
 
 def test_where_csv_without_required_columns(tmp_path: Path):
@@ -131,8 +144,9 @@ def test_events_json():
 
 
 def test_invalid_layers_are_reported_on_stderr(tmp_path: Path):
-    res = run_cli("where", "--geo", str(tmp_path), "--date", "2016-09-10", "--lat", "36",
-                  "--lon", "37")
+    res = run_cli(
+        "where", "--geo", str(tmp_path), "--date", "2016-09-10", "--lat", "36", "--lon", "37"
+    )
     assert res.returncode == 1
     assert res.stdout == ""
     assert "manifest.json: -: -: file-missing" in res.stderr

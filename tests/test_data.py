@@ -9,9 +9,9 @@ import sys
 
 import pandas as pd
 import pytest
+from support import GEO, REPO
 
 import frontlines
-from conftest import GEO, REPO
 
 CITADEL = (36.19917, 37.16250)
 SHEIKH_MAQSOUD = (36.23611, 37.15167)
@@ -104,8 +104,13 @@ def test_siege_lifelines_are_the_story_routes(atlas: frontlines.Atlas):
 
 def test_routes_named_in_the_brief_exist(atlas: frontlines.Atlas):
     ids = set(atlas.layers.routes["id"])
-    assert {"azaz_corridor", "castello_road", "ramouseh_corridor", "khanasser_road",
-            "ramouseh_gov_entry"} <= ids
+    assert {
+        "azaz_corridor",
+        "castello_road",
+        "ramouseh_corridor",
+        "khanasser_road",
+        "ramouseh_gov_entry",
+    } <= ids
 
 
 def test_castello_road_changes_sides(atlas: frontlines.Atlas):
@@ -131,8 +136,16 @@ def test_event_counts(atlas: frontlines.Atlas):
 def test_sites_count_and_key_sites(atlas: frontlines.Atlas):
     sites = atlas.layers.sites
     assert len(sites) >= 30
-    assert {"citadel", "aleppo_airport", "kuweires_airbase", "handarat_camp", "urum_al_kubra",
-            "al_quds_hospital", "bab_al_salama", "ramouseh_academies"} <= set(sites["id"])
+    assert {
+        "citadel",
+        "aleppo_airport",
+        "kuweires_airbase",
+        "handarat_camp",
+        "urum_al_kubra",
+        "al_quds_hospital",
+        "bab_al_salama",
+        "ramouseh_academies",
+    } <= set(sites["id"])
 
 
 def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -160,7 +173,9 @@ def test_sites_within_declared_precision_of_independent_check():
 
 
 def test_syria_snapshots(atlas: frontlines.Atlas):
-    snaps = sorted(d.date().isoformat() for d in atlas.layers.syria_control["snapshot_date"].unique())
+    snaps = sorted(
+        d.date().isoformat() for d in atlas.layers.syria_control["snapshot_date"].unique()
+    )
     assert snaps == ["2015-09-30", "2016-02-27", "2016-09-09", "2016-12-22"]
     z = atlas.layers.syria_control
     assert "turkish_backed" not in set(z[z["snapshot_date"] < "2016-08-24"]["faction"])
@@ -173,6 +188,10 @@ def test_syria_snapshots(atlas: frontlines.Atlas):
 
 
 def test_build_script_reproduces_the_layers():
-    res = subprocess.run([sys.executable, str(REPO / "scripts" / "build_geo.py"), "--check"],
-                         capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_geo.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode == 0, res.stdout + res.stderr

@@ -8,9 +8,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from support import GEO, GOOD
 
 import frontlines
-from conftest import GEO, GOOD
 from frontlines.layers import ENV_VAR, LayerError, find_geo
 from frontlines.schema import LAYERS
 

@@ -91,7 +91,9 @@ def test_siege_needs_rebel_ground_outside(layer_copy):
     # snapshot (27 Feb) the open route then reaches no rebel ground outside the city.
     path = layer_copy / "aleppo_control.csv"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("outskirt,rebels,,2016-01-01,2016-07-17", "outskirt,government,,2016-01-01,2016-07-17")
+    text = text.replace(
+        "outskirt,rebels,,2016-01-01,2016-07-17", "outskirt,government,,2016-01-01,2016-07-17"
+    )
     path.write_text(text, encoding="utf-8")
     atlas = frontlines.load(layer_copy)
     assert atlas.siege_status("2016-02-01").besieged is True
@@ -102,8 +104,9 @@ def test_siege_needs_rebel_ground_outside(layer_copy):
 
 def test_siege_periods_and_days(good_atlas: frontlines.Atlas):
     periods = good_atlas.siege_periods()
-    besieged = [(p.start.date().isoformat(), p.end.date().isoformat()) for p in periods
-                if p.besieged]
+    besieged = [
+        (p.start.date().isoformat(), p.end.date().isoformat()) for p in periods if p.besieged
+    ]
     assert besieged == [("2016-07-17", "2016-11-26")]
     assert good_atlas.siege_days("2016-07-16") == (0, 0)
     assert good_atlas.siege_days("2016-07-17") == (1, 1)

@@ -7,8 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from conftest import BAD, GOOD, run_cli
+from support import BAD, GOOD, run_cli
 
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
 

@@ -114,9 +114,14 @@ class Atlas:
             row = self.control_at(t).loc[hits[0]]
             if row["faction"] != NONE:
                 return Where(
-                    row["faction"], row["parties"], "aleppo", str(row["id"]),
-                    row["since"], None if pd.isna(row["until"]) else row["until"],
-                    row["confidence"], tuple(row["sources"]),
+                    row["faction"],
+                    row["parties"],
+                    "aleppo",
+                    str(row["id"]),
+                    row["since"],
+                    None if pd.isna(row["until"]) else row["until"],
+                    row["confidence"],
+                    tuple(row["sources"]),
                 )
         return self._where_syria(t, pt)
 

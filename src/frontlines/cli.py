@@ -26,8 +26,11 @@ class _UsageError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     geo = argparse.ArgumentParser(add_help=False)
-    geo.add_argument("--geo", metavar="PATH", help="layers folder (default: $FRONTLINES_GEO, "
-                     "else the repository's geo/)")
+    geo.add_argument(
+        "--geo",
+        metavar="PATH",
+        help="layers folder (default: $FRONTLINES_GEO, else the repository's geo/)",
+    )
     p = argparse.ArgumentParser(prog="frontlines", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -39,8 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--lat", type=float)
     w.add_argument("--lon", type=float)
     w.add_argument("--json", action="store_true", help="print a JSON object")
-    w.add_argument("--csv", metavar="FILE", help="batch: a CSV with date,lat,lon columns "
-                   "('-' for stdin); writes it back with faction, district_id and error")
+    w.add_argument(
+        "--csv",
+        metavar="FILE",
+        help="batch: a CSV with date,lat,lon columns "
+        "('-' for stdin); writes it back with faction, district_id and error",
+    )
 
     s = sub.add_parser("summary", parents=[geo], help="areas, routes and siege on a date")
     s.add_argument("--date", required=True)

@@ -58,7 +58,10 @@ def find_geo(path: str | os.PathLike[str] | None = None) -> Path:
     raise LayerError(
         [
             Problem(
-                str(_REPO_GEO), "-", "-", "folder-missing",
+                str(_REPO_GEO),
+                "-",
+                "-",
+                "folder-missing",
                 f"no layers folder found: pass --geo PATH or set {ENV_VAR}",
             )
         ]

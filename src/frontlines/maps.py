@@ -8,7 +8,6 @@ the optional online tile layer is off by default.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable, Sequence
 
 import folium
@@ -28,6 +27,8 @@ __all__ = [
     "hatch_lines",
     "format_date",
     "cell_popup_html",
+    "route_popup_html",
+    "site_popup_html",
     "sources_html",
 ]
 
@@ -44,8 +45,10 @@ def format_date(when: pd.Timestamp, lang: str = "en") -> str:
 
 def _e(value: object) -> str:
     """Escape any value for HTML text and attributes."""
-    return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value))
-                       else str(value), quote=True)
+    return html.escape(
+        "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value),
+        quote=True,
+    )
 
 
 def sources_html(urls: Iterable[str]) -> str:
@@ -93,14 +96,43 @@ def cell_popup_html(row: pd.Series, lang: str = "en") -> str:
     return "<br>".join(parts)
 
 
+def route_popup_html(r: pd.Series, lang: str = "en") -> str:
+    """The popup of a supply route on a date: status, faction served, since, sources."""
+    status = r["status"]
+    return "<br>".join(
+        [
+            f"<strong>{_e(r['name'])}</strong>",
+            f"{_e(t('popup.route_status', lang))}: {_e(t(f'status.{status}', lang))}",
+            f"{_e(t('popup.route_serves', lang))}: {_e(t(f'faction.{r.serves}', lang))}",
+            f"{_e(t('popup.since', lang))}: {_e(format_date(r['since'], lang))}",
+            f"{_e(t('popup.confidence', lang))}: {_e(r['status_confidence'])}",
+            f"{_e(t('popup.sources', lang))}:<br>{sources_html(r['status_sources'])}",
+            f"<small>{_e(t('popup.approximate', lang, precision=int(r['precision_m'])))}</small>",
+        ]
+    )
+
+
+def site_popup_html(s: pd.Series, lang: str = "en") -> str:
+    """The popup of a named site: name, kind, sources and how precise its position is."""
+    return "<br>".join(
+        [
+            f"<strong>{_e(s['name'])}</strong>",
+            f"{_e(t('popup.site_kind', lang))}: {_e(s['kind'])}",
+            f"{_e(t('popup.sources', lang))}:<br>{sources_html(s['sources'])}",
+            f"<small>{_e(t('popup.approximate', lang, precision=int(s['precision_m'])))}</small>",
+        ]
+    )
+
+
 def hatch_lines(geom: shapely.Geometry, spacing: float = 0.0012) -> shapely.Geometry:
     """Diagonal hatch lines clipped to ``geom`` (degrees), to mark contested ground.
 
     Examples
     --------
     >>> sq = shapely.box(0, 0, 0.01, 0.01)
-    >>> hatch_lines(sq, 0.002).geom_type
-    'MultiLineString'
+    >>> hatch = hatch_lines(sq, 0.002)
+    >>> hatch.geom_type, len(hatch.geoms)
+    ('MultiLineString', 9)
     """
     minx, miny, maxx, maxy = geom.bounds
     span = (maxx - minx) + (maxy - miny)
@@ -109,7 +141,14 @@ def hatch_lines(geom: shapely.Geometry, spacing: float = 0.0012) -> shapely.Geom
         shapely.LineString([(minx + i * spacing - (maxy - miny), miny), (minx + i * spacing, maxy)])
         for i in range(n)
     ]
-    return shapely.intersection(shapely.MultiLineString(lines), geom)
+    cut = shapely.intersection(shapely.MultiLineString(lines), geom)
+    parts = [g for g in getattr(cut, "geoms", [cut]) if g.geom_type == "LineString"]
+    return shapely.MultiLineString(parts)
+
+
+def map_html(m: folium.Map) -> str:
+    """The map's full HTML page."""
+    return m.get_root().render()
 
 
 class _Legend(MacroElement):
@@ -211,7 +250,7 @@ def control_map(
     keep = ["id", "faction", "in_city", "popup", "label", "fill", "geometry"]
     folium.GeoJson(
         cells[keep].to_json(),
-        name="districts",
+        name=t("layer.districts", lang),
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
             "fillOpacity": 0.55 if f["properties"]["faction"] != "contested" else 0.25,
@@ -224,17 +263,28 @@ def control_map(
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=320),
     ).add_to(m)
 
-    contested = cells[cells["faction"] == "contested"]
-    for _, row in contested.iterrows():
+    hatch_rows = []
+    for _, row in cells[cells["faction"] == "contested"].iterrows():
         parties = list(row["parties"]) or ["contested"]
         hatch = hatch_lines(row.geometry)
-        parts = list(getattr(hatch, "geoms", [hatch]))
-        for i, line in enumerate(parts):
-            colour = faction_colour(parties[i % len(parties)], colours)
-            folium.PolyLine(
-                [(y, x) for x, y in line.coords], color=colour, weight=2, opacity=0.9,
-                interactive=False,
-            ).add_to(m)
+        for i, line in enumerate(hatch.geoms):
+            hatch_rows.append(
+                {"colour": faction_colour(parties[i % len(parties)], colours), "geometry": line}
+            )
+    if hatch_rows:
+        hatch_gdf = gpd.GeoDataFrame(hatch_rows, crs="EPSG:4326")
+        hatch_gdf["geometry"] = _rounded(hatch_gdf.geometry)
+        folium.GeoJson(
+            hatch_gdf.to_json(),
+            name="contested hatching",
+            control=False,
+            style_function=lambda f: {
+                "color": f["properties"]["colour"],
+                "weight": 2,
+                "opacity": 0.9,
+            },
+            interactive=False,
+        ).add_to(m)
 
     city = cells[cells["in_city"].astype(bool)]
     if len(city):
@@ -242,54 +292,71 @@ def control_map(
         folium.GeoJson(
             gpd.GeoSeries([outline], crs="EPSG:4326").to_json(),
             name="city outline",
+            control=False,
             style_function=lambda f: {"color": "#111111", "weight": 2.5, "opacity": 0.8},
             interactive=False,
         ).add_to(m)
 
-    for _, r in routes.iterrows():
-        status = r["status"]
-        colour = faction_colour(r["serves"], colours)
-        label = f"{_e(r['name'])}: {_e(t(f'status.{status}', lang))}"
-        popup = "<br>".join(
-            [
-                f"<strong>{_e(r['name'])}</strong>",
-                f"{_e(t('popup.route_status', lang))}: {_e(t(f'status.{status}', lang))}",
-                f"{_e(t('popup.route_serves', lang))}: {_e(t(f'faction.{r.serves}', lang))}",
-                f"{_e(t('popup.since', lang))}: {_e(format_date(r['since'], lang))}",
-                f"{_e(t('popup.confidence', lang))}: {_e(r['status_confidence'])}",
-                f"{_e(t('popup.sources', lang))}:<br>{sources_html(r['status_sources'])}",
-                f"<small>{_e(t('popup.approximate', lang, precision=int(r['precision_m'])))}"
-                "</small>",
-            ]
-        )
-        lines = getattr(r.geometry, "geoms", [r.geometry])
-        for line in lines:
-            folium.PolyLine(
-                [(round(y, 5), round(x, 5)) for x, y in line.coords],
-                color=colour, weight=ROUTE_WEIGHT[status], dash_array=ROUTE_DASH[status],
-                opacity=0.95, tooltip=label, popup=folium.Popup(popup, max_width=320),
-            ).add_to(m)
+    if len(routes):
+        lines = routes.copy()
+        lines["geometry"] = _rounded(lines.geometry)
+        lines["label"] = [
+            f"{_e(r['name'])}: {_e(t(f'status.{r.status}', lang))}" for _, r in lines.iterrows()
+        ]
+        lines["popup"] = [route_popup_html(r, lang) for _, r in lines.iterrows()]
+        lines["colour"] = [faction_colour(f, colours) for f in lines["serves"]]
+        data = lines[["id", "status", "label", "popup", "colour", "geometry"]].to_json()
+        # a white casing keeps each route legible over cells of the same colour
+        folium.GeoJson(
+            data,
+            name="route casing",
+            control=False,
+            style_function=lambda f: {
+                "color": "#ffffff",
+                "weight": ROUTE_WEIGHT[f["properties"]["status"]] + 4,
+                "opacity": 0.9,
+            },
+            interactive=False,
+        ).add_to(m)
+        folium.GeoJson(
+            data,
+            name=t("layer.routes", lang),
+            style_function=lambda f: {
+                "color": f["properties"]["colour"],
+                "weight": ROUTE_WEIGHT[f["properties"]["status"]],
+                "dashArray": ROUTE_DASH[f["properties"]["status"]],
+                "opacity": 0.95,
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=320),
+        ).add_to(m)
 
-    for _, s in sites.iterrows():
-        label = _e(s["name"])
-        popup = "<br>".join(
-            [
-                f"<strong>{label}</strong>",
-                f"{_e(t('popup.site_kind', lang))}: {_e(s['kind'])}",
-                f"{_e(t('popup.sources', lang))}:<br>{sources_html(s['sources'])}",
-                f"<small>{_e(t('popup.approximate', lang, precision=int(s['precision_m'])))}"
-                "</small>",
-            ]
-        )
-        folium.CircleMarker(
-            (round(s.geometry.y, 5), round(s.geometry.x, 5)), radius=4, color="#000000",
-            weight=1.5, fill=True, fill_color="#ffffff", fill_opacity=1, tooltip=label,
-            popup=folium.Popup(popup, max_width=300),
+    if len(sites):
+        pts = sites.copy()
+        pts["geometry"] = _rounded(pts.geometry)
+        pts["label"] = [_e(n) for n in pts["name"]]
+        pts["popup"] = [site_popup_html(r, lang) for _, r in pts.iterrows()]
+        folium.GeoJson(
+            pts[["id", "label", "popup", "geometry"]].to_json(),
+            name=t("layer.sites", lang),
+            marker=folium.CircleMarker(
+                radius=4,
+                color="#000000",
+                weight=1.5,
+                fill=True,
+                fill_color="#ffffff",
+                fill_opacity=1,
+            ),
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=300),
         ).add_to(m)
 
     if tiles:
         folium.TileLayer(
-            "OpenStreetMap", name="OpenStreetMap (online)", overlay=True, show=False,
+            "OpenStreetMap",
+            name=t("layer.tiles", lang),
+            overlay=True,
+            show=False,
             attr="&copy; OpenStreetMap contributors",
         ).add_to(m)
         folium.LayerControl(collapsed=True).add_to(m)
@@ -299,7 +366,3 @@ def control_map(
     bounds = cells.total_bounds
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return m
-
-
-def map_json(m: folium.Map) -> str:  # pragma: no cover - debugging aid
-    return json.dumps(m.get_bounds())

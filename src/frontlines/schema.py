@@ -181,8 +181,7 @@ LAYERS: dict[str, LayerSpec] = {
         LayerSpec(
             "syria_border",
             "geojson",
-            (Column("id", "id"), Column("name", "text", max_len=120))
-            + _provenance(precision=True),
+            (Column("id", "id"), Column("name", "text", max_len=120)) + _provenance(precision=True),
             geometry=_POLYGONS,
         ),
         LayerSpec(

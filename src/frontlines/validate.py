@@ -138,7 +138,9 @@ def _check_manifest(folder: Path, out: _Collector) -> dict[str, Any] | None:
     if manifest is None:
         return None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("layers"), list):
-        out.add(MANIFEST, "-", "layers", "manifest-invalid", "expected an object with a list 'layers'")
+        out.add(
+            MANIFEST, "-", "layers", "manifest-invalid", "expected an object with a list 'layers'"
+        )
         return None
     limit = manifest.get("max_file_bytes", DEFAULT_MAX_BYTES)
     if not isinstance(limit, int) or limit <= 0:
@@ -156,7 +158,9 @@ def _check_manifest(folder: Path, out: _Collector) -> dict[str, Any] | None:
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 out.add(MANIFEST, f"layer {name}", key, "manifest-invalid", "missing or empty")
         cols = entry.get("columns")
-        names = [c.get("name") for c in cols if isinstance(c, dict)] if isinstance(cols, list) else []
+        names = (
+            [c.get("name") for c in cols if isinstance(c, dict)] if isinstance(cols, list) else []
+        )
         if names != list(sp.column_names):
             out.add(
                 MANIFEST,
@@ -170,10 +174,14 @@ def _check_manifest(folder: Path, out: _Collector) -> dict[str, Any] | None:
             if ext is not None and not (
                 isinstance(ext, list) and len(ext) == 4 and all(_is_num(v) for v in ext)
             ):
-                out.add(MANIFEST, f"layer {name}", "extent", "manifest-invalid", "expected 4 numbers")
+                out.add(
+                    MANIFEST, f"layer {name}", "extent", "manifest-invalid", "expected 4 numbers"
+                )
                 entry["extent"] = None
             if not isinstance(entry.get("feature_count"), int):
-                out.add(MANIFEST, f"layer {name}", "feature_count", "manifest-invalid", "expected int")
+                out.add(
+                    MANIFEST, f"layer {name}", "feature_count", "manifest-invalid", "expected int"
+                )
         if sp.history_of:
             per = entry.get("period")
             if not (isinstance(per, list) and len(per) == 2 and all(_to_date(p) for p in per)):
@@ -181,7 +189,9 @@ def _check_manifest(folder: Path, out: _Collector) -> dict[str, Any] | None:
                 entry["period"] = None
     for name in LAYERS:
         if name not in by_name:
-            out.add(MANIFEST, f"layer {name}", "-", "manifest-invalid", "layer missing from manifest")
+            out.add(
+                MANIFEST, f"layer {name}", "-", "manifest-invalid", "layer missing from manifest"
+            )
     manifest["_by_name"] = by_name
     return manifest
 
@@ -375,7 +385,9 @@ def _read_geojson(
     if crs is not None:
         crs_name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
         if crs_name not in _CRS84:
-            out.add(name, "-", "crs", "crs", f"{crs_name!r}: RFC 7946 GeoJSON is WGS 84 lon/lat only")
+            out.add(
+                name, "-", "crs", "crs", f"{crs_name!r}: RFC 7946 GeoJSON is WGS 84 lon/lat only"
+            )
     feats = doc.get("features")
     if not isinstance(feats, list):
         out.add(name, "-", "features", "not-feature-collection", "'features' must be a list")
@@ -385,7 +397,9 @@ def _read_geojson(
     for i, feat in enumerate(feats):
         props = feat.get("properties") if isinstance(feat, dict) else None
         if not isinstance(props, dict):
-            out.add(name, f"feature #{i}", "properties", "type", "a feature needs a properties object")
+            out.add(
+                name, f"feature #{i}", "properties", "type", "a feature needs a properties object"
+            )
             continue
         fid = props.get("id")
         label = f"feature {fid}" if isinstance(fid, str) and fid else f"feature #{i}"
@@ -416,9 +430,7 @@ def _check_geometry(
         out.add(file, rec, "geometry", "geometry-type", f"{raw['type']}, expected {sp.geometry}")
         return None
     if not _coords_ok(raw.get("coordinates")):
-        out.add(
-            file, rec, "geometry", "coordinate-range", "positions must be [lon, lat] in range"
-        )
+        out.add(file, rec, "geometry", "coordinate-range", "positions must be [lon, lat] in range")
         return None
     try:
         geom = shape(raw)
@@ -460,9 +472,7 @@ def _check_ids(name: str, sp: LayerSpec, records: list[Record], out: _Collector)
         seen.add(v)
 
 
-def _check_refs(
-    files: dict[str, str], records: dict[str, list[Record]], out: _Collector
-) -> None:
+def _check_refs(files: dict[str, str], records: dict[str, list[Record]], out: _Collector) -> None:
     ids = {
         n: {r.values.get(LAYERS[n].id_column) for r in recs}
         for n, recs in records.items()
@@ -479,7 +489,10 @@ def _check_refs(
                 for ref in (v,) if col.kind == "ref" else (v or ()):
                     if ref is not None and ref not in ids[col.ref]:
                         out.add(
-                            files[n], r.label, col.name, "ref-unknown",
+                            files[n],
+                            r.label,
+                            col.name,
+                            "ref-unknown",
                             f"{ref!r} is not an id in {col.ref}",
                         )
 
@@ -494,7 +507,10 @@ def _check_factions(
     want = {f: "faction" for f in FACTION_IDS} | {CONTESTED: "state"}
     if kinds != want:
         out.add(
-            files["factions"], "-", "id", "factions-set",
+            files["factions"],
+            "-",
+            "id",
+            "factions-set",
             f"the factions must be exactly {', '.join(FACTION_IDS)} and the state {CONTESTED}",
         )
     active = {r.values["id"]: r.values.get("active_from") for r in facs}
@@ -503,7 +519,10 @@ def _check_factions(
         start = active.get(fac)
         if start and when and when < start:
             out.add(
-                files[layer], r.label, fld, "faction-inactive",
+                files[layer],
+                r.label,
+                fld,
+                "faction-inactive",
                 f"{fac} exists only from {start.isoformat()}",
             )
 
@@ -514,12 +533,18 @@ def _check_factions(
             ok = len(parties) == 2 and len(set(parties)) == 2 and CONTESTED not in parties
             if not ok:
                 out.add(
-                    files["aleppo_control"], r.label, "parties", "parties",
+                    files["aleppo_control"],
+                    r.label,
+                    "parties",
+                    "parties",
                     "a contested row names exactly two different factions",
                 )
         elif parties:
             out.add(
-                files["aleppo_control"], r.label, "parties", "parties",
+                files["aleppo_control"],
+                r.label,
+                "parties",
+                "parties",
                 "only contested rows name parties",
             )
         for f in (fac, *parties):
@@ -559,14 +584,20 @@ def _check_histories(
                 continue
             if b is not None and a >= b:
                 out.add(
-                    files[name], r.label, "valid_to", "date-order",
+                    files[name],
+                    r.label,
+                    "valid_to",
+                    "date-order",
                     f"valid_from {a} is not before valid_to {b}",
                 )
                 unsure.add(r.values.get(sp.history_of))
                 continue
             if start and (a < start or (end and (b or end) > end)):
                 out.add(
-                    files[name], r.label, "valid_from", "history-period",
+                    files[name],
+                    r.label,
+                    "valid_from",
+                    "history-period",
                     f"the row leaves the layer's period {start} .. {end}",
                 )
             by_subject[r.values[sp.history_of]].append(r)
@@ -579,7 +610,10 @@ def _check_histories(
             gaps_matter = complete and subject not in unsure
             if gaps_matter and not rows:
                 out.add(
-                    files[name], f"{sp.history_of}={subject}", sp.history_of, "history-gap",
+                    files[name],
+                    f"{sp.history_of}={subject}",
+                    sp.history_of,
+                    "history-gap",
                     "no rows: the period must be covered",
                 )
                 continue
@@ -587,25 +621,37 @@ def _check_histories(
                 continue
             if gaps_matter and start and rows[0].values["valid_from"] > start:
                 out.add(
-                    files[name], rows[0].label, "valid_from", "history-gap",
+                    files[name],
+                    rows[0].label,
+                    "valid_from",
+                    "history-gap",
                     f"{subject} has no row from {start} to {rows[0].values['valid_from']}",
                 )
             for prev, cur in zip(rows, rows[1:], strict=False):
                 p_end, c_start = prev.values["valid_to"], cur.values["valid_from"]
                 if p_end is None or p_end > c_start:
                     out.add(
-                        files[name], cur.label, "valid_from", "history-overlap",
+                        files[name],
+                        cur.label,
+                        "valid_from",
+                        "history-overlap",
                         f"overlaps {prev.label} (which runs to {p_end or 'open end'})",
                     )
                 elif p_end < c_start and gaps_matter:
                     out.add(
-                        files[name], cur.label, "valid_from", "history-gap",
+                        files[name],
+                        cur.label,
+                        "valid_from",
+                        "history-gap",
                         f"nothing recorded for {subject} from {p_end} to {c_start}",
                     )
             last_end = rows[-1].values["valid_to"]
             if gaps_matter and end and last_end is not None and last_end < end:
                 out.add(
-                    files[name], rows[-1].label, "valid_to", "history-gap",
+                    files[name],
+                    rows[-1].label,
+                    "valid_to",
+                    "history-gap",
                     f"{subject} has no row from {last_end} to {end}",
                 )
 
@@ -629,7 +675,10 @@ def _check_overlaps(
         smaller = min(a.geometry.area, b.geometry.area)
         if area > max(_OVERLAP_DEG2, _OVERLAP_SHARE * smaller):
             out.add(
-                file, a.label, "geometry", "cells-overlap",
+                file,
+                a.label,
+                "geometry",
+                "cells-overlap",
                 f"overlaps {b.label} by about {area * 1e4:.3f} km2",  # 1 deg2 ~ 1e4 km2 here
             )
 
@@ -651,7 +700,10 @@ def _check_within_border(
         for r in records[name]:
             if r.geometry is not None and border.distance(r.geometry) > buffer_deg:
                 out.add(
-                    files[name], r.label, "geometry", "outside-border",
+                    files[name],
+                    r.label,
+                    "geometry",
+                    "outside-border",
                     f"more than {entry.get('within_buffer_m', 0)} m outside Syria's border; "
                     "are lat and lon swapped?",
                 )
@@ -664,7 +716,10 @@ def _check_events(file: str, recs: list[Record], out: _Collector) -> None:
             continue
         if (p == "month" and d.day != 1) or (p == "year" and (d.month, d.day) != (1, 1)):
             out.add(
-                file, r.label, "date", "date-precision",
+                file,
+                r.label,
+                "date",
+                "date-precision",
                 f"a date known to the {p} uses the first day of the {p}",
             )
 
@@ -712,7 +767,10 @@ def check_folder(folder: str | Path) -> Checked:
             count = entry.get("feature_count")
             if recs is not None and isinstance(count, int) and count != len(recs):
                 out.add(
-                    fname, "-", "-", "feature-count",
+                    fname,
+                    "-",
+                    "-",
+                    "feature-count",
                     f"{len(recs)} features, the manifest says {count}",
                 )
         if recs is None:  # unreadable: reported once, other layers do not pile on

@@ -166,7 +166,9 @@ def _():
 def _():
     return edit_json(
         "aleppo_districts.geojson",
-        lambda d: feature(d, "west").update(geometry={"type": "Point", "coordinates": [37.14, 36.2]}),
+        lambda d: feature(d, "west").update(
+            geometry={"type": "Point", "coordinates": [37.14, 36.2]}
+        ),
     )
 
 

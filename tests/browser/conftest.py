@@ -1,0 +1,42 @@
+"""Real-browser fixtures: a Voila server on a free port and Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from voila_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, start_voila
+
+
+@pytest.fixture(scope="session")
+def voila_url() -> Iterator[str]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    proc = start_voila("notebooks/aleppo.ipynb", port)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.console_messages = []
+    pg.failed_requests = []
+    pg.on("console", lambda m: pg.console_messages.append((m.type, m.text)))
+    pg.on("requestfailed", lambda r: pg.failed_requests.append(r.url))
+    yield pg
+    context.close()

@@ -1,0 +1,63 @@
+"""Start Voila on a free port; where Chromium is; where artifacts go."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_voila(notebook: str, port: int, *extra: str) -> subprocess.Popen[bytes]:
+    voila = Path(sys.executable).with_name("voila")
+    log = open(ARTIFACTS / f"voila-{port}.log", "wb")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen(
+        [
+            str(voila),
+            notebook,
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+            "--Voila.port_retries=0",
+            *extra,
+        ],
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/", timeout=1)
+        except urllib.error.HTTPError:
+            return proc  # the server answers (404 for the bare folder is fine)
+        except OSError:
+            time.sleep(0.3)
+            continue
+        return proc
+    proc.kill()
+    raise RuntimeError(f"Voila did not start on port {port}")
