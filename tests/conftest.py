@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import GEO, GOOD
 
 import frontlines
+from tests.support import GEO, GOOD
 
 
 @pytest.fixture(scope="session")

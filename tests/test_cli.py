@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from support import GOOD, REPO, run_cli
+from tests.support import GOOD, REPO, run_cli
 
 G = ("--geo", str(GOOD))
 

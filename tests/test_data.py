@@ -9,9 +9,9 @@ import sys
 
 import pandas as pd
 import pytest
-from support import GEO, REPO
 
 import frontlines
+from tests.support import GEO, REPO
 
 CITADEL = (36.19917, 37.16250)
 SHEIKH_MAQSOUD = (36.23611, 37.15167)

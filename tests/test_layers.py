@@ -8,11 +8,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from support import GEO, GOOD
 
 import frontlines
 from frontlines.layers import ENV_VAR, LayerError, find_geo
 from frontlines.schema import LAYERS
+from tests.support import GEO, GOOD
 
 MANIFEST = json.loads((GEO / "manifest.json").read_text(encoding="utf-8"))
 ENTRIES = {e["name"]: e for e in MANIFEST["layers"]}
@@ -81,3 +81,12 @@ def test_loaded_frames_are_typed(good_atlas: frontlines.Atlas):
     assert L.districts.loc["east", "aliases"] == ()
     assert L.routes.loc["lifeline", "aliases"] == ("Road",)
     assert L.entry("aleppo_control")["period"] == ["2016-01-01", "2017-01-01"]
+
+
+def test_geo_readme_describes_every_layer_and_column():
+    text = (GEO / "README.md").read_text(encoding="utf-8")
+    headings = " ".join(line for line in text.splitlines() if line.startswith("## "))
+    for name, spec in LAYERS.items():
+        assert name in headings, name
+        for col in spec.column_names:
+            assert f"`{col}`" in text, (name, col)

@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import BAD, GOOD, run_cli
+
+from tests.support import BAD, GOOD, run_cli
 
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from voila_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, start_voila
+
+from tests.browser.voila_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, start_voila
 
 
 @pytest.fixture(scope="session")

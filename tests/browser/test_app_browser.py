@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from voila_support import ARTIFACTS
+
+from tests.browser.voila_support import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
