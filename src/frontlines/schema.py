@@ -185,6 +185,12 @@ LAYERS: dict[str, LayerSpec] = {
             geometry=_POLYGONS,
         ),
         LayerSpec(
+            "governorates",
+            "geojson",
+            (Column("id", "id"),) + _names() + _provenance(precision=True),
+            geometry=_POLYGONS,
+        ),
+        LayerSpec(
             "syria_control",
             "geojson",
             (
