@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import html
+import json
+import re
 
 import pandas as pd
+import pytest
 
 import frontlines
-from frontlines.app import DEFAULT_DATE, App, asset_base_from_env, date_from_query
+from frontlines.app import CHAPTERS, DEFAULT_DATE, App, asset_base_from_env, date_from_query
+
+
+@pytest.fixture
+def app(good_atlas: frontlines.Atlas) -> App:
+    return App(good_atlas, "2016-07-16", asset_base="/voila/files/static")
 
 
 def test_default_date_is_the_story_date(good_atlas: frontlines.Atlas):
@@ -15,50 +24,143 @@ def test_default_date_is_the_story_date(good_atlas: frontlines.Atlas):
     assert app.date == DEFAULT_DATE == pd.Timestamp("2016-09-08")
 
 
-def test_slider_change_updates_map_and_stats(good_atlas: frontlines.Atlas):
-    app = App(good_atlas, "2016-07-16", asset_base="/voila/files/static")
-    assert "not besieged" in app.stats.value
-    before = app.map.value
+def test_chapters_are_the_story_dates():
+    assert {k: v.date().isoformat() for k, v in CHAPTERS.items()} == {
+        "north-cut": "2016-02-03",
+        "siege": "2016-07-17",
+        "breakthrough": "2016-08-06",
+        "deal": "2016-09-09",
+        "fall": "2016-11-28",
+        "end": "2016-12-22",
+    }
+
+
+def test_date_change_updates_beacon_and_text_not_the_map(app: App):
+    page_before = app.map.value
+    assert "was not besieged" in app.summary.value
     app.slider.value = pd.Timestamp("2016-07-17")
-    assert "is besieged (day 1; 1 days" in app.stats.value
-    assert app.map.value != before
+    assert f'data-view="{app.view_id}">2016-07-17<' in app.beacon.value
+    assert "On 17 July 2016" in app.summary.value
+    assert "was besieged: day 1 of this siege, 1 days" in app.summary.value
+    assert app.map.value == page_before  # the map follows the beacon; it is not re-rendered
+    assert app.play.value == app.slider.index
+
+
+def test_map_is_drawn_once_with_local_leaflet_and_the_view_id(app: App):
     page = html.unescape(app.map.value)
-    assert "Aleppo on 17 July 2016" in page
     assert "/voila/files/static/leaflet/leaflet.js" in page
+    assert f'view: "{app.view_id}"' in page
+    assert "frontlines:date" in page  # the map also takes a date by postMessage
+
+
+def test_step_and_chapters(app: App):
+    app.step(1)
+    assert app.date == pd.Timestamp("2016-07-17")
+    app.step(-400)
+    assert app.date == pd.Timestamp("2016-01-01")
+    app.chapter_buttons["fall"].click()
+    assert app.date == pd.Timestamp("2016-11-28")
+
+
+def test_events_around_the_date_jump_when_chosen(app: App):
+    texts = [h.value for h in app.event_texts]
+    assert any("Road cut" in t for t in texts)
+    i = next(i for i, t in enumerate(texts) if "Evacuation" in t)
+    app.event_buttons[i].click()
+    assert app.date == pd.Timestamp("2016-12-01")
+    assert app.event_buttons[i].description == "December 2016"  # month precision
+
+
+def test_stats_are_a_live_region_with_routes(good_atlas: frontlines.Atlas):
+    app = App(good_atlas, "2016-07-18")
+    assert 'role="status" aria-live="polite"' in app.summary.value
+    assert "Lifeline: <strong>cut</strong>" in app.stats.value
+    assert "0 of 1 supply routes open" in app.stats.value
+
+
+def test_link_to_this_view(app: App):
+    assert 'href="?date=2016-07-16"' in app.link.value
+
+
+def test_compare_lists_changed_districts(app: App):
+    app.compare_a.value = pd.Timestamp("2016-07-01")
+    app.compare_b.value = pd.Timestamp("2016-12-01")
+    changed = app.compare()
+    assert set(changed.index) == {"east", "outskirt"}
+    assert "2 districts changed hands" in app.compare_result.value
+    assert "East: Rebels → Government and allies" in app.compare_result.value
+    assert "<iframe" in app.compare_map.value
+
+
+def test_syria_view_renders_each_snapshot_once(app: App):
+    app.show_syria()
+    assert "<iframe" in app.syria_map.value
+    assert len(app._syria_html) == 1
+
+
+def test_download_carries_sources_and_licence(app: App):
+    app.prepare_download()
+    links = re.findall(r'href="data:([^;]+);base64,([^"]+)"', app.downloads.value)
+    assert [m for m, _ in links] == ["application/geo+json", "text/csv"]
+    gj = json.loads(base64.b64decode(links[0][1]))
+    assert gj["date"] == "2016-07-16" and gj["licence"] == "CC0-1.0"
+    props = {f["properties"]["id"]: f["properties"] for f in gj["features"]}
+    assert props["east"]["faction"] == "rebels" and props["east"]["sources"].startswith("https://")
+    csv_text = base64.b64decode(links[1][1]).decode()
+    assert csv_text.splitlines()[0].endswith("date,licence,attribution")
+
+
+def test_attribution_lists_every_layer(app: App):
+    for entry in app.atlas.layers.manifest["layers"]:
+        assert html.escape(entry["attribution"]) in app.data_view.children[0].value
+
+
+def test_background_lists_only_events_before_2016(app: App):
+    assert "Before 2016" in app.background_view.value
+    assert "Road cut" not in app.background_view.value
 
 
 def test_without_voila_leaflet_is_embedded(good_atlas: frontlines.Atlas):
     app = App(good_atlas, "2016-07-16", asset_base=None)
     page = html.unescape(app.map.value)
     assert "leaflet/leaflet.js" not in page
-    assert "L.map(" in page and "Leaflet" in page
+    assert "L.map(" in page
 
 
-def test_stats_are_a_live_region(good_atlas: frontlines.Atlas):
-    app = App(good_atlas, "2016-07-18")
-    assert 'role="status" aria-live="polite"' in app.stats.value
-    assert "Lifeline: cut" in app.stats.value
-
-
-def test_bad_query_falls_back_and_says_so():
-    when, msg = date_from_query("date=<script>")
-    assert when == DEFAULT_DATE and "Unknown date" in msg
-    when, msg = date_from_query("date=2019-01-01")
-    assert when == DEFAULT_DATE and "outside 2016" in msg
-    assert date_from_query("")[1] == ""
-    assert date_from_query("date=2016-12-22") == (pd.Timestamp("2016-12-22"), "")
+@pytest.mark.parametrize(
+    ("query", "date", "says"),
+    [
+        ("date=2016-12-22", "2016-12-22", None),
+        ("chapter=deal", "2016-09-09", None),
+        ("", "2016-09-08", None),
+        ("date=<script>", "2016-09-08", "<script>"),
+        ("date=2019-01-01", "2016-09-08", "outside 2016"),
+        ("chapter=nope", "2016-09-08", "nope"),
+        ("date=" + "9" * 500, "2016-09-08", "not a date"),
+    ],
+)
+def test_query_strings(query, date, says):
+    when, msg = date_from_query(query)
+    assert when == pd.Timestamp(date)
+    if says:
+        assert says in msg and "8 September 2016" in msg
+    else:
+        assert msg == ""
 
 
 def test_notice_is_escaped(good_atlas: frontlines.Atlas):
     app = App(good_atlas, notice="Unknown date '<img src=x>'")
     assert "<img" not in app.notice.value and "&lt;img" in app.notice.value
+    assert 'role="alert"' in app.notice.value
 
 
 def test_asset_base_from_env():
     assert asset_base_from_env({"SCRIPT_NAME": "/base"}) == "/base/voila/files/static"
+    assert asset_base_from_env({"VOILA_BASE_URL": "/b/"}) == "/b/voila/files/static"
 
 
 def test_two_apps_do_not_share_state(good_atlas: frontlines.Atlas):
     a, b = App(good_atlas, "2016-07-16"), App(good_atlas, "2016-07-16")
     a.slider.value = pd.Timestamp("2016-12-01")
     assert b.date == pd.Timestamp("2016-07-16")
+    assert a.view_id != b.view_id

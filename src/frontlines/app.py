@@ -1,16 +1,25 @@
 """The reader app: one :class:`App` that owns its widgets and callbacks.
 
-The notebook creates ``App(load())`` and displays ``app.view``. All state lives on the instance
-(the atlas, the chosen date); nothing is global, so several readers' kernels never share state.
+The notebook creates the app and displays its views (``view``, ``syria_view``,
+``compare_view``, ``data_view``) between the story's Markdown cells. All state lives on the
+instance, so every reader's kernel is independent; the date shown is the only state, and
+everything on screen is derived from it and the layers.
+
+The explorer map is drawn once per app (:func:`frontlines.timemap.timeline_map`). A date
+change updates a small *beacon* element that the map's script watches, plus the text panels,
+so the reader's zoom and pan are kept and nothing heavy is re-rendered.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import os
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 import folium
 import ipywidgets as W
@@ -18,205 +27,33 @@ import pandas as pd
 
 from .assets import LEAFLET_FILES, leaflet_dir, stage_static
 from .atlas import YEAR_END, YEAR_START, Atlas
-from .maps import control_map, format_date
+from .maps import control_map, format_date, sources_html, syria_map
 from .text import t
 from .timeline import as_date
+from .timemap import timeline_map
 
-__all__ = ["App", "DEFAULT_DATE", "asset_base_from_env", "date_from_query"]
+__all__ = [
+    "App",
+    "CHAPTERS",
+    "DEFAULT_DATE",
+    "asset_base_from_env",
+    "date_from_query",
+    "iframe",
+]
 
 #: The day the story behind this explainer ran (Bloomberg, 8 September 2016).
 DEFAULT_DATE = pd.Timestamp("2016-09-08")
-
-
-def asset_base_from_env(env: Mapping[str, str]) -> str | None:
-    """The URL of the staged ``static`` folder as Voila serves it, or None outside Voila.
-
-    Voila sets ``SCRIPT_NAME`` (the server's base URL) in the kernel. Serving one notebook,
-    it serves that notebook's folder at ``voila/files/``; serving a tree (``voila/render/``),
-    it serves the tree root there.
-
-    Examples
-    --------
-    >>> asset_base_from_env({"SCRIPT_NAME": "/", "PATH_INFO": ""})
-    '/voila/files/static'
-    >>> asset_base_from_env({"SCRIPT_NAME": "/user/x/",
-    ...                      "PATH_INFO": "/voila/render/notebooks/aleppo.ipynb"})
-    '/user/x/voila/files/notebooks/static'
-    >>> asset_base_from_env({}) is None
-    True
-    """
-    base = env.get("SCRIPT_NAME")
-    if base is None:
-        return None
-    base = base if base.endswith("/") else base + "/"
-    path = env.get("PATH_INFO", "")
-    marker = "voila/render/"
-    if marker in path:
-        folder = path.split(marker, 1)[1].rsplit("/", 1)
-        sub = folder[0] + "/" if len(folder) == 2 else ""
-        return f"{base}voila/files/{sub}static"
-    return f"{base}voila/files/static"
-
-
-def date_from_query(query: str, default: pd.Timestamp = DEFAULT_DATE) -> tuple[pd.Timestamp, str]:
-    """The date asked for in a query string (``date=YYYY-MM-DD``) and a message.
-
-    A missing, malformed or out-of-range date falls back to ``default``; the message says so
-    (it is empty when the request was honoured or absent).
-
-    Examples
-    --------
-    >>> date_from_query("date=2016-09-10")[0]
-    Timestamp('2016-09-10 00:00:00')
-    >>> d, msg = date_from_query("date=2016-02-30")
-    >>> d == DEFAULT_DATE and "2016-02-30" in msg
-    True
-    """
-    values = parse_qs(query or "").get("date")
-    if not values:
-        return default, ""
-    raw = values[0][:40]
-    try:
-        when = as_date(raw)
-    except ValueError:
-        return default, f"Unknown date {raw!r}; showing {format_date(default)}."
-    if not (YEAR_START <= when < YEAR_END):
-        return default, f"{raw} is outside 2016; showing {format_date(default)}."
-    return when, ""
-
-
-def _inline_leaflet(m: folium.Map) -> None:
-    """Embed Leaflet in the map itself (for JupyterLab and nbconvert, where no Voila serves it)."""
-    from branca.element import Element
-
-    src = leaflet_dir()
-    js, css = ((src / f).read_text(encoding="utf-8") for f in LEAFLET_FILES)
-    m.default_js, m.default_css = [], []
-    m.get_root().header.add_child(Element(f"<style>{css}</style>"), index=0)
-    m.get_root().header.add_child(Element(f"<script>{js}</script>"), index=0)
-
-
-class App:
-    """The explainer's widgets: a date slider, the map and a stats panel.
-
-    Parameters
-    ----------
-    atlas
-        The layers to show (``frontlines.load()``).
-    date
-        The first date shown.
-    asset_base
-        URL of the folder holding ``leaflet/``; ``None`` embeds Leaflet in the map.
-    lang
-        Interface language (a key of :data:`frontlines.text.CATALOGUES`).
-    """
-
-    def __init__(
-        self,
-        atlas: Atlas,
-        date: pd.Timestamp | str = DEFAULT_DATE,
-        asset_base: str | None = None,
-        lang: str = "en",
-        notice: str = "",
-    ) -> None:
-        self.atlas = atlas
-        self.asset_base = asset_base
-        self.lang = lang
-        days = pd.date_range(YEAR_START, YEAR_END - pd.Timedelta(days=1), freq="D")
-        self._days = list(days)
-        self.slider = W.SelectionSlider(
-            options=[(format_date(d, lang), d) for d in days],
-            value=as_date(date),
-            description="Date",
-            continuous_update=False,
-            layout=W.Layout(width="100%"),
-        )
-        self.map = W.HTML(layout=W.Layout(width="100%"))
-        self.stats = W.HTML()
-        self.notice = W.HTML(html.escape(notice))
-        self.slider.observe(self._on_date, names="value")
-        self.view = W.VBox([self.notice, self.slider, self.map, self.stats])
-        self._render()
-
-    @classmethod
-    def from_request(cls, atlas: Atlas, notebook_dir: str | Path | None = None) -> App:
-        """Build the app for the current Voila request (date from ``?date=``).
-
-        Stages Leaflet next to the notebook when running under Voila.
-        """
-        try:  # with preheated kernels, the request's details arrive only now
-            from voila.utils import wait_for_request
-
-            wait_for_request()
-        except ImportError:  # pragma: no cover - voila is a dependency
-            pass
-        env = os.environ
-        base = asset_base_from_env(env)
-        if base is not None and notebook_dir is not None:
-            stage_static(Path(notebook_dir) / "static")
-        when, notice = date_from_query(env.get("QUERY_STRING", ""))
-        return cls(atlas, when, asset_base=base, notice=notice)
-
-    @property
-    def date(self) -> pd.Timestamp:
-        return self.slider.value
-
-    def _on_date(self, change: dict) -> None:
-        self._render()
-
-    def build_map(self) -> folium.Map:
-        """The folium map of the current date (pure: from the atlas and the date only)."""
-        when = self.date
-        m = control_map(
-            self.atlas.control_at(when),
-            self.atlas.routes_at(when),
-            self.atlas.layers.sites[lambda s: s["id"].isin(_CITY_SITES)],
-            when,
-            asset_base=self.asset_base or "static",
-            lang=self.lang,
-        )
-        if self.asset_base is None:
-            _inline_leaflet(m)
-        return m
-
-    def _render(self) -> None:
-        page = self.build_map().get_root().render()
-        title = html.escape(t("map.title", self.lang, date=format_date(self.date, self.lang)))
-        self.map.value = (
-            f'<iframe title="{title}" srcdoc="{html.escape(page, quote=True)}" '
-            'style="width:100%;height:70vh;min-height:380px;border:0"></iframe>'
-        )
-        self.stats.value = self.stats_html()
-
-    def stats_html(self) -> str:
-        """The stats panel: areas held, siege status and routes, all escaped."""
-        when = self.date
-        areas = self.atlas.city_area_km2(when)
-        siege = self.atlas.siege_status(when)
-        current, total = self.atlas.siege_days(when)
-        rows = [
-            f"<li>{html.escape(t(f'faction.{f}', self.lang))}: about {km2:.0f} km²</li>"
-            for f, km2 in sorted(areas.items(), key=lambda kv: -kv[1])
-        ]
-        routes = self.atlas.routes_at(when)
-        route_rows = [
-            f"<li>{html.escape(r['name'])}: {html.escape(t(f'status.{r.status}', self.lang))}</li>"
-            for _, r in routes.iterrows()
-        ]
-        siege_txt = (
-            f"East Aleppo is besieged (day {current}; {total} days in 2016 so far)."
-            if siege.besieged
-            else f"East Aleppo is not besieged ({total} days besieged in 2016 so far)."
-        )
-        return (
-            f'<div role="status" aria-live="polite"><p><strong>{html.escape(siege_txt)}</strong>'
-            f"</p><p>Area held inside the city:</p><ul>{''.join(rows)}</ul>"
-            f"<p>Supply routes:</p><ul>{''.join(route_rows)}</ul></div>"
-        )
-
-
+#: Chapter ids and their dates, in story order.
+CHAPTERS: dict[str, pd.Timestamp] = {
+    "north-cut": pd.Timestamp("2016-02-03"),
+    "siege": pd.Timestamp("2016-07-17"),
+    "breakthrough": pd.Timestamp("2016-08-06"),
+    "deal": pd.Timestamp("2016-09-09"),
+    "fall": pd.Timestamp("2016-11-28"),
+    "end": pd.Timestamp("2016-12-22"),
+}
 #: Sites drawn on the city map (the others belong to the Syria-wide map).
-_CITY_SITES = (
+CITY_SITES = (
     "citadel",
     "umayyad_mosque",
     "aleppo_airport",
@@ -231,3 +68,602 @@ _CITY_SITES = (
     "sheikh_najjar_industrial",
     "university_of_aleppo",
 )
+_EVENT_ROWS = 5
+
+
+def asset_base_from_env(env: Mapping[str, str]) -> str | None:
+    """The URL of the staged ``static`` folder as Voila serves it, or None outside Voila.
+
+    Voila sets ``SCRIPT_NAME`` (or, in a preheated kernel, ``VOILA_BASE_URL``) to the server's
+    base URL. Serving one notebook it serves that notebook's folder at ``voila/files/``;
+    serving a tree (``voila/render/...``) it serves the tree root there.
+
+    Examples
+    --------
+    >>> asset_base_from_env({"SCRIPT_NAME": "/", "PATH_INFO": ""})
+    '/voila/files/static'
+    >>> asset_base_from_env({"SCRIPT_NAME": "/user/x/",
+    ...                      "PATH_INFO": "/voila/render/notebooks/aleppo.ipynb"})
+    '/user/x/voila/files/notebooks/static'
+    >>> asset_base_from_env({}) is None
+    True
+    """
+    base = env.get("SCRIPT_NAME") or env.get("VOILA_BASE_URL")
+    if base is None:
+        return None
+    base = base if base.endswith("/") else base + "/"
+    path = env.get("PATH_INFO", "")
+    marker = "voila/render/"
+    if marker in path:
+        folder = path.split(marker, 1)[1].rsplit("/", 1)
+        sub = folder[0] + "/" if len(folder) == 2 else ""
+        return f"{base}voila/files/{sub}static"
+    return f"{base}voila/files/static"
+
+
+def date_from_query(query: str, default: pd.Timestamp = DEFAULT_DATE) -> tuple[pd.Timestamp, str]:
+    """The date a query string asks for (``date=YYYY-MM-DD`` or ``chapter=ID``) and a message.
+
+    A missing value gives ``default`` silently; a malformed or unknown one gives ``default``
+    and a message saying so (shown to the reader, escaped).
+
+    Examples
+    --------
+    >>> date_from_query("date=2016-09-10")[0]
+    Timestamp('2016-09-10 00:00:00')
+    >>> date_from_query("chapter=siege")[0]
+    Timestamp('2016-07-17 00:00:00')
+    >>> d, msg = date_from_query("date=2016-02-30")
+    >>> d == DEFAULT_DATE and "2016-02-30" in msg
+    True
+    """
+    params = parse_qs(query or "")
+    if "chapter" in params:
+        raw = params["chapter"][0][:40]
+        if raw in CHAPTERS:
+            return CHAPTERS[raw], ""
+        return default, t("notice.bad_chapter", value=raw, date=format_date(default))
+    values = params.get("date")
+    if not values:
+        return default, ""
+    raw = values[0][:40]
+    try:
+        when = as_date(raw)
+    except ValueError:
+        return default, t("notice.bad_date", value=raw, date=format_date(default))
+    if not (YEAR_START <= when < YEAR_END):
+        return default, t("notice.outside", value=raw, date=format_date(default))
+    return when, ""
+
+
+def iframe(page: str, title: str, height: str = "70vh") -> str:
+    """An ``<iframe srcdoc>`` holding a full HTML page (escaped), sized for phones too."""
+    return (
+        f'<iframe title="{html.escape(title, quote=True)}" srcdoc="{html.escape(page, quote=True)}"'
+        f' style="width:100%;height:{height};min-height:360px;border:0;display:block"></iframe>'
+    )
+
+
+def _inline_leaflet(m: folium.Map) -> None:
+    """Embed Leaflet in the map itself (JupyterLab and nbconvert, where no Voila serves it)."""
+    from branca.element import Element
+
+    src = leaflet_dir()
+    js, css = ((src / f).read_text(encoding="utf-8") for f in LEAFLET_FILES)
+    m.default_js, m.default_css = [], []
+    m.get_root().header.add_child(Element(f"<style>{css}</style>"), index=0)
+    m.get_root().header.add_child(Element(f"<script>{js}</script>"), index=0)
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+class App:
+    """The explainer's widgets.
+
+    Parameters
+    ----------
+    atlas
+        The layers to show (``frontlines.load()``).
+    date
+        The first date shown.
+    asset_base
+        URL of the folder holding ``leaflet/``; ``None`` embeds Leaflet in each map.
+    lang
+        Interface language (a key of :data:`frontlines.text.CATALOGUES`).
+    notice
+        A message for the reader (e.g. why a deep link fell back to the default).
+    """
+
+    def __init__(
+        self,
+        atlas: Atlas,
+        date: pd.Timestamp | str = DEFAULT_DATE,
+        asset_base: str | None = None,
+        lang: str = "en",
+        notice: str = "",
+    ) -> None:
+        self.atlas = atlas
+        self.asset_base = asset_base
+        self.lang = lang
+        self.view_id = uuid.uuid4().hex[:10]
+        self._stats_cache: dict[pd.Timestamp, dict] = {}
+        first = as_date(date)
+        days = pd.date_range(YEAR_START, YEAR_END - pd.Timedelta(days=1), freq="D")
+        L = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
+
+        self.notice = W.HTML(self._notice_html(notice))
+        self.slider = W.SelectionSlider(
+            options=[(format_date(d, lang), d) for d in days],
+            value=first,
+            description=L("ui.date"),
+            continuous_update=False,
+            readout=True,
+            layout=W.Layout(width="100%", min_width="0"),
+            style={"description_width": "initial"},
+        )
+        self.play = W.Play(
+            min=0,
+            max=len(days) - 1,
+            step=1,
+            interval=400,
+            value=self.slider.index,
+            description=L("ui.play"),
+            tooltip=L("ui.play"),
+        )
+        # the slider is the source: a link's first sync copies source to target in the browser
+        W.jslink((self.slider, "index"), (self.play, "value"))
+        self.prev_button = W.Button(description=L("ui.prev"), tooltip=L("ui.prev_tip"))
+        self.next_button = W.Button(description=L("ui.next"), tooltip=L("ui.next_tip"))
+        self.prev_button.on_click(lambda _: self.step(-1))
+        self.next_button.on_click(lambda _: self.step(1))
+        self.chapter_buttons = {}
+        for cid, when in CHAPTERS.items():
+            b = W.Button(
+                description=L(f"chapter.{cid}"),
+                tooltip=f"{L(f'chapter.{cid}')}: {format_date(when, lang)}",
+                layout=W.Layout(width="auto"),
+            )
+            b.on_click(lambda _, d=when: self.go(d))
+            self.chapter_buttons[cid] = b
+        self.beacon = W.HTML(layout=W.Layout(display="none"))
+        # names for the Play widget's icon buttons; the reader template applies them
+        self.a11y = W.HTML(
+            '<div hidden class="fl-a11y" '
+            + " ".join(
+                f'data-{k}="{_e(L(f"ui.{k}"))}"' for k in ("play", "pause", "stop", "repeat")
+            )
+            + "></div>",
+            layout=W.Layout(display="none"),
+        )
+        m = self.build_map(first)
+        if asset_base is None:
+            _inline_leaflet(m)
+        self.map = W.HTML(
+            iframe(m.get_root().render(), L("ui.map_title")),
+            layout=W.Layout(width="100%"),
+        )
+        self.summary = W.HTML()
+        self.stats = W.HTML()
+        self.event_buttons = [W.Button(layout=W.Layout(width="auto")) for _ in range(_EVENT_ROWS)]
+        self.event_texts = [W.HTML(layout=W.Layout(flex="1 1 16em")) for _ in range(_EVENT_ROWS)]
+        for i, b in enumerate(self.event_buttons):
+            b.on_click(lambda _, i=i: self._jump_to_event(i))
+        self._event_dates: list[pd.Timestamp] = [first] * _EVENT_ROWS
+        self.link = W.HTML()
+        self.slider.observe(self._on_date, names="value")
+
+        wrap = W.Layout(flex_flow="row wrap", align_items="center", width="100%")
+        chapters = W.HBox(
+            [W.HTML(f"<strong>{_e(L('ui.chapters'))}</strong>"), *self.chapter_buttons.values()],
+            layout=wrap,
+        )
+        controls = W.HBox([self.play, self.prev_button, self.next_button], layout=wrap)
+        events = W.VBox(
+            [W.HTML(f"<h3>{_e(L('ui.events'))}</h3>")]
+            + [
+                W.HBox([b, h], layout=wrap)
+                for b, h in zip(self.event_buttons, self.event_texts, strict=True)
+            ]
+        )
+        self.view = W.VBox(
+            [
+                self.notice,
+                chapters,
+                controls,
+                self.slider,
+                self.beacon,
+                self.map,
+                self.summary,
+                self.stats,
+                events,
+                self.link,
+            ],
+            layout=W.Layout(width="100%"),
+        )
+        self._syria_html: dict[pd.Timestamp, str] = {}
+        self.syria_choice = W.ToggleButtons(
+            options=[
+                (format_date(d, lang), d)
+                for d in sorted(atlas.layers.syria_control["snapshot_date"].unique())
+            ],
+            description=L("ui.snapshot"),
+            style={"description_width": "initial", "button_width": "auto"},
+        )
+        self.syria_map = W.HTML(layout=W.Layout(width="100%"))
+        self.syria_choice.observe(lambda _: self._render_syria(), names="value")
+        self.syria_view = W.VBox([self.syria_choice, self.syria_map])
+
+        self.compare_a = W.SelectionSlider(
+            options=self.slider.options,
+            value=CHAPTERS["siege"],
+            description=L("ui.from"),
+            continuous_update=False,
+            layout=W.Layout(width="100%"),
+            style={"description_width": "initial"},
+        )
+        self.compare_b = W.SelectionSlider(
+            options=self.slider.options,
+            value=CHAPTERS["end"],
+            description=L("ui.to"),
+            continuous_update=False,
+            layout=W.Layout(width="100%"),
+            style={"description_width": "initial"},
+        )
+        self.compare_button = W.Button(description=L("ui.compare"), button_style="info")
+        self.compare_button.on_click(lambda _: self.compare())
+        self.compare_result = W.HTML()
+        self.compare_map = W.HTML(layout=W.Layout(width="100%"))
+        self.compare_view = W.VBox(
+            [
+                self.compare_a,
+                self.compare_b,
+                self.compare_button,
+                self.compare_result,
+                self.compare_map,
+            ]
+        )
+
+        self.background_view = W.HTML(self._background_html())
+
+        self.download_button = W.Button(description=L("ui.download"))
+        self.download_button.on_click(lambda _: self.prepare_download())
+        self.downloads = W.HTML()
+        self.data_view = W.VBox(
+            [W.HTML(self._attribution_html()), self.download_button, self.downloads]
+        )
+        self._update()
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def from_request(cls, atlas: Atlas, notebook_dir: str | Path | None = None) -> App:
+        """The app for the current Voila request (``?date=`` or ``?chapter=``).
+
+        Everything costly happens before the request is awaited, so a preheated kernel has
+        the app ready; the query string only moves the date.
+        """
+        env = os.environ
+        base = asset_base_from_env(env)
+        if base is not None and notebook_dir is not None:
+            stage_static(Path(notebook_dir) / "static")
+        app = cls(atlas, DEFAULT_DATE, asset_base=base)
+        app.apply_request()
+        return app
+
+    def apply_request(self) -> None:
+        """Wait for the request (preheated kernels) and show the date its query asks for."""
+        try:
+            from voila.utils import wait_for_request
+
+            wait_for_request()
+        except ImportError:  # pragma: no cover - voila is a dependency
+            pass
+        when, notice = date_from_query(os.environ.get("QUERY_STRING", ""))
+        self.notice.value = self._notice_html(notice)
+        self.go(when)
+
+    def build_map(self, when: pd.Timestamp) -> folium.Map:
+        """The explorer map (pure: from the layers, a first date and this app's view id)."""
+        L = self.atlas.layers
+        return timeline_map(
+            L,
+            when,
+            view_id=self.view_id,
+            asset_base=self.asset_base or "static",
+            lang=self.lang,
+            sites=L.sites[L.sites["id"].isin(CITY_SITES)],
+        )
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def date(self) -> pd.Timestamp:
+        return self.slider.value
+
+    def go(self, when: pd.Timestamp | str) -> None:
+        """Show ``when`` (clamped to 2016)."""
+        when = min(max(as_date(when), YEAR_START), YEAR_END - pd.Timedelta(days=1))
+        self.slider.value = when
+
+    def step(self, days: int) -> None:
+        """Move the date by ``days``."""
+        self.go(self.date + pd.Timedelta(days=days))
+
+    def _on_date(self, change: dict) -> None:
+        self._update()
+
+    def _update(self) -> None:
+        when = self.date
+        self.play.value = self.slider.index
+        self.beacon.value = (
+            f'<span class="fl-beacon" data-view="{self.view_id}">{when.date().isoformat()}</span>'
+        )
+        s = self.figures(when)
+        self.summary.value = (
+            f'<p role="status" aria-live="polite" class="fl-summary">{_e(s["sentence"])}</p>'
+        )
+        self.stats.value = self._stats_html(s)
+        self._update_events(when)
+        iso = when.date().isoformat()
+        self.link.value = (
+            f'<p><a href="?date={quote(iso)}">{_e(t("ui.link", self.lang, date=s["date"]))}</a></p>'
+        )
+
+    # ------------------------------------------------------------------ figures and text
+
+    def figures(self, when: pd.Timestamp) -> dict:
+        """Everything the text panels say about ``when`` (cached per date)."""
+        if when in self._stats_cache:
+            return self._stats_cache[when]
+        a, lang = self.atlas, self.lang
+        areas = a.city_area_km2(when)
+        besieged = a.siege_status(when).besieged
+        current, total = a.siege_days(when)
+        routes = a.routes_at(when)
+        open_n = int((routes["status"] == "open").sum())
+        parts = [
+            t("summary.area", lang, faction=t(f"faction.{f}", lang), km2=round(km2))
+            for f, km2 in sorted(areas.items(), key=lambda kv: -kv[1])
+        ]
+        date_txt = format_date(when, lang)
+        siege = (
+            t("summary.besieged", lang, current=current, total=total)
+            if besieged
+            else t("summary.not_besieged", lang, total=total)
+        )
+        route_txt = "; ".join(
+            f"{r['name']}: {t(f'status.{r.status}', lang)} ({t(f'faction.{r.serves}', lang)})"
+            for _, r in routes.iterrows()
+        )
+        sentence = t(
+            "summary.sentence",
+            lang,
+            date=date_txt,
+            areas=", ".join(parts),
+            siege=siege,
+            routes=route_txt,
+        )
+        out = {
+            "date": date_txt,
+            "areas": areas,
+            "besieged": besieged,
+            "current": current,
+            "total": total,
+            "routes": routes,
+            "open": open_n,
+            "sentence": sentence,
+            "siege": siege,
+        }
+        self._stats_cache[when] = out
+        return out
+
+    def _stats_html(self, s: dict) -> str:
+        lang = self.lang
+        rows = "".join(
+            f"<tr><th scope='row'>{_e(t(f'faction.{f}', lang))}</th><td>{km2:.0f} km²</td></tr>"
+            for f, km2 in sorted(s["areas"].items(), key=lambda kv: -kv[1])
+        )
+        routes = "".join(
+            f"<li>{_e(r['name'])}: <strong>{_e(t(f'status.{r.status}', lang))}</strong>"
+            f" ({_e(t(f'faction.{r.serves}', lang))})</li>"
+            for _, r in s["routes"].iterrows()
+        )
+        return (
+            '<div class="fl-stats">'
+            f"<p><strong>{_e(s['siege'])}</strong></p>"
+            f"<table><caption>{_e(t('ui.area_caption', lang))}</caption>{rows}</table>"
+            f"<p>{_e(t('ui.routes_open', lang, n=s['open'], total=len(s['routes'])))}</p>"
+            f"<ul>{routes}</ul></div>"
+        )
+
+    def _notice_html(self, notice: str) -> str:
+        return f'<p role="alert" class="fl-notice">{_e(notice)}</p>' if notice else ""
+
+    def _update_events(self, when: pd.Timestamp) -> None:
+        ev = self.atlas.layers.events
+        ev = ev[ev["date"] >= YEAR_START]
+        near = ev.assign(gap=(ev["date"] - when).abs()).sort_values(["gap", "date"])
+        near = near.head(_EVENT_ROWS).sort_values("date")
+        for i, (b, h) in enumerate(zip(self.event_buttons, self.event_texts, strict=True)):
+            if i >= len(near):
+                b.layout.display = h.layout.display = "none"
+                continue
+            r = near.iloc[i]
+            self._event_dates[i] = r["date"]
+            b.layout.display = h.layout.display = None
+            b.description = self._event_date(r)
+            b.tooltip = t("ui.go_to", self.lang, title=r["title"])
+            mark = " ◀" if r["date"] == when else ""
+            h.value = (
+                f"<strong>{_e(r['title'])}</strong>{_e(mark)} "
+                f"<span class='fl-cat'>({_e(t(f'category.{r.category}', self.lang))})</span>"
+                f"<br><span>{_e(r['summary'])}</span>"
+            )
+
+    def _jump_to_event(self, i: int) -> None:
+        self.go(self._event_dates[i])
+
+    # ------------------------------------------------------------------ other views
+
+    def _render_syria(self) -> None:
+        when = self.syria_choice.value
+        if when not in self._syria_html:
+            L = self.atlas.layers
+            m = syria_map(
+                self.atlas.syria_at(when),
+                L.border,
+                L.governorates,
+                L.towns,
+                L.context_lines,
+                when,
+                asset_base=self.asset_base or "static",
+                lang=self.lang,
+            )
+            if self.asset_base is None:
+                _inline_leaflet(m)
+            title = t("ui.syria_title", self.lang, date=format_date(when, self.lang))
+            self._syria_html[when] = iframe(m.get_root().render(), title, "60vh")
+        self.syria_map.value = self._syria_html[when]
+
+    def show_syria(self) -> W.VBox:
+        """The Syria-wide view (rendered on first use)."""
+        self._render_syria()
+        return self.syria_view
+
+    def changes(self, a: pd.Timestamp, b: pd.Timestamp) -> pd.DataFrame:
+        """Cells whose holder differs between dates ``a`` and ``b``."""
+        za, zb = self.atlas.control_at(a), self.atlas.control_at(b)
+        df = pd.DataFrame(
+            {
+                "name": zb["name"],
+                "before": za["faction"],
+                "after": zb["faction"],
+                "in_city": zb["in_city"],
+                "area_km2": zb["area_km2"],
+            }
+        )
+        return df[df["before"] != df["after"]].sort_values(["after", "name"])
+
+    def compare(self) -> pd.DataFrame:
+        """Show which districts changed hands between the two compare dates."""
+        a, b = self.compare_a.value, self.compare_b.value
+        lang = self.lang
+        ch = self.changes(a, b)
+        items = "".join(
+            f"<li>{_e(r['name'])}: {_e(t(f'faction.{r.before}', lang))} → "
+            f"{_e(t(f'faction.{r.after}', lang))}</li>"
+            for _, r in ch.iterrows()
+        )
+        head = t("ui.changed", lang, n=len(ch), a=format_date(a, lang), b=format_date(b, lang))
+        self.compare_result.value = f"<p role='status'>{_e(head)}</p><ul>{items}</ul>"
+        zb = self.atlas.control_at(b)
+        m = control_map(
+            zb,
+            self.atlas.routes_at(b),
+            self.atlas.layers.sites.iloc[0:0],
+            b,
+            asset_base=self.asset_base or "static",
+            lang=lang,
+            highlight=set(ch.index),
+        )
+        if self.asset_base is None:
+            _inline_leaflet(m)
+        self.compare_map.value = iframe(m.get_root().render(), head, "55vh")
+        return ch
+
+    def _background_html(self) -> str:
+        """The events before 2016 (they are not on the slider), with their sources."""
+        ev = self.atlas.layers.events
+        ev = ev[ev["date"] < YEAR_START].sort_values("date")
+        items = "".join(
+            f"<li><strong>{_e(self._event_date(r))}</strong>: {_e(r['title'])}. "
+            f"{_e(r['summary'])} <small>({sources_html(r['sources'][:2])})</small></li>"
+            for _, r in ev.iterrows()
+        )
+        return f"<h3>{_e(t('ui.before_2016', self.lang))}</h3><ul>{items}</ul>"
+
+    def _event_date(self, r: pd.Series) -> str:
+        d, p = r["date"], r["date_precision"]
+        if p == "year":
+            return str(d.year)
+        if p == "month":
+            return f"{t(f'month.{d.month}', self.lang)} {d.year}"
+        return format_date(d, self.lang)
+
+    def _attribution_html(self) -> str:
+        L = self.atlas.layers
+        items = "".join(
+            f"<li><strong>{_e(e['title'])}</strong>: {_e(e['attribution'])} ({_e(e['licence'])})"
+            "</li>"
+            for e in L.manifest["layers"]
+        )
+        return f"<h3>{_e(t('ui.attribution', self.lang))}</h3><ul>{items}</ul>"
+
+    def data_shown(self) -> tuple[str, str]:
+        """GeoJSON and CSV of the cells on the current date, with sources and licences."""
+        when = self.date
+        z = self.atlas.control_at(when)
+        entry = self.atlas.layers.entry("aleppo_control")
+        cols = [
+            "id",
+            "name",
+            "name_ar",
+            "in_city",
+            "faction",
+            "since",
+            "until",
+            "confidence",
+            "area_km2",
+            "precision_m",
+            "note",
+        ]
+        df = z[cols + ["geometry"]].copy()
+        df["parties"] = [" ".join(p) for p in z["parties"]]
+        df["sources"] = [" ".join(s) for s in z["sources"]]
+        for c in ("since", "until"):
+            df[c] = [None if pd.isna(v) else v.date().isoformat() for v in df[c]]
+        df["area_km2"] = df["area_km2"].round(3)
+        gj = json.loads(df.to_json())
+        gj["date"] = when.date().isoformat()
+        gj["licence"] = entry["licence"]
+        gj["attribution"] = entry["attribution"]
+        gj["note"] = "District outlines are approximate; see precision_m and sources."
+        csv = (
+            df.drop(columns="geometry")
+            .assign(
+                date=when.date().isoformat(),
+                licence=entry["licence"],
+                attribution=entry["attribution"],
+            )
+            .to_csv(index=False, lineterminator="\n")
+        )
+        return json.dumps(gj, ensure_ascii=False), csv
+
+    def prepare_download(self) -> None:
+        """Offer the data shown as GeoJSON and CSV files (data: links)."""
+        gj, csv = self.data_shown()
+        iso = self.date.date().isoformat()
+
+        def link(text: str, mime: str, name: str, label: str) -> str:
+            b64 = base64.b64encode(text.encode("utf-8")).decode("ascii")
+            return f'<a download="{name}" href="data:{mime};base64,{b64}">{_e(label)}</a>'
+
+        self.downloads.value = (
+            "<p>"
+            + link(
+                gj,
+                "application/geo+json",
+                f"aleppo-{iso}.geojson",
+                t("ui.download_geojson", self.lang, date=format_date(self.date, self.lang)),
+            )
+            + " · "
+            + link(
+                csv,
+                "text/csv",
+                f"aleppo-{iso}.csv",
+                t("ui.download_csv", self.lang, date=format_date(self.date, self.lang)),
+            )
+            + "</p>"
+        )

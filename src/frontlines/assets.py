@@ -7,11 +7,21 @@ package into a folder the web server serves (git-ignored), and maps point at tha
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
-__all__ = ["leaflet_dir", "stage_static", "leaflet_urls", "LEAFLET_FILES"]
+__all__ = [
+    "leaflet_dir",
+    "stage_static",
+    "leaflet_urls",
+    "install_voila_template",
+    "LEAFLET_FILES",
+    "TEMPLATE_SOURCE",
+]
 
 LEAFLET_FILES = ("leaflet.js", "leaflet.css")
+#: The reader's Voila template in the repository (Voila's lab template without CDN requests).
+TEMPLATE_SOURCE = Path(__file__).resolve().parents[2] / "share" / "jupyter" / "voila" / "templates"
 
 
 def leaflet_dir() -> Path:
@@ -44,3 +54,22 @@ def leaflet_urls(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, 
         [("leaflet", f"{base}/leaflet/leaflet.js")],
         [("leaflet_css", f"{base}/leaflet/leaflet.css")],
     )
+
+
+def install_voila_template(prefix: str | Path = sys.prefix) -> Path:
+    """Copy the ``frontlines`` Voila template into ``prefix/share/jupyter/voila/templates``.
+
+    Voila finds templates only under Jupyter's data paths; the Makefile and Binder call this
+    after installing the package, so that any ``voila`` started in the repository (which reads
+    ``voila.json``) finds the template. Returns the installed template folder.
+    """
+    src = TEMPLATE_SOURCE / "frontlines"
+    dst = Path(prefix) / "share" / "jupyter" / "voila" / "templates" / "frontlines"
+    dst.mkdir(parents=True, exist_ok=True)
+    for f in src.iterdir():
+        shutil.copyfile(f, dst / f.name)
+    return dst
+
+
+if __name__ == "__main__":  # python -m frontlines.assets
+    print(install_voila_template())

@@ -24,6 +24,7 @@ from .text import t
 __all__ = [
     "ALEPPO_CENTRE",
     "control_map",
+    "syria_map",
     "hatch_lines",
     "format_date",
     "cell_popup_html",
@@ -209,6 +210,7 @@ def control_map(
     asset_base: str = "static",
     tiles: bool = True,
     lang: str = "en",
+    highlight: set[str] | None = None,
 ) -> folium.Map:
     """Build the Aleppo control map for one date.
 
@@ -230,8 +232,11 @@ def control_map(
         Offer an online tile layer as a switch (always off at first).
     lang
         Catalogue language for labels.
+    highlight
+        Ids of cells to outline boldly (e.g. those that changed hands).
     """
     colours = colours or FACTION_COLOURS
+    highlight = highlight or set()
     m = folium.Map(
         location=ALEPPO_CENTRE, zoom_start=12, tiles=None, control_scale=True, prefer_canvas=False
     )
@@ -247,15 +252,18 @@ def control_map(
         f"{_e(r['name'])}: {_e(t(f'faction.{r.faction}', lang))}" for _, r in cells.iterrows()
     ]
     cells["fill"] = [faction_colour(f, colours) for f in cells["faction"]]
-    keep = ["id", "faction", "in_city", "popup", "label", "fill", "geometry"]
+    cells["changed"] = [i in highlight for i in cells["id"]]
+    keep = ["id", "faction", "in_city", "changed", "popup", "label", "fill", "geometry"]
     folium.GeoJson(
         cells[keep].to_json(),
         name=t("layer.districts", lang),
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
             "fillOpacity": 0.55 if f["properties"]["faction"] != "contested" else 0.25,
-            "color": "#333333",
-            "weight": 0.8 if f["properties"]["in_city"] else 0.5,
+            "color": "#000000" if f["properties"]["changed"] else "#333333",
+            "weight": 3.5
+            if f["properties"]["changed"]
+            else (0.8 if f["properties"]["in_city"] else 0.5),
             "dashArray": None if f["properties"]["in_city"] else "3 3",
         },
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
@@ -365,4 +373,115 @@ def control_map(
     m.add_child(_Legend(t("legend.title", lang), _legend_html(present, colours, lang)))
     bounds = cells.total_bounds
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return m
+
+
+SYRIA_CENTRE = (35.0, 38.5)
+
+
+def syria_map(
+    zones: gpd.GeoDataFrame,
+    border: gpd.GeoDataFrame,
+    governorates: gpd.GeoDataFrame,
+    towns: gpd.GeoDataFrame,
+    lines: gpd.GeoDataFrame,
+    when: pd.Timestamp,
+    *,
+    colours: dict[str, str] | None = None,
+    asset_base: str = "static",
+    tiles: bool = True,
+    lang: str = "en",
+) -> folium.Map:
+    """Build the Syria-wide map of one snapshot: schematic zones, border, context, towns."""
+    colours = colours or FACTION_COLOURS
+    m = folium.Map(location=SYRIA_CENTRE, zoom_start=6, tiles=None, control_scale=True)
+    m.default_js, m.default_css = leaflet_urls(asset_base)
+    title = t("ui.syria_title", lang, date=format_date(when, lang))
+    m.get_root().header.add_child(Element(f"<title>{_e(title)}</title>"))
+    z = zones.copy()
+    z["geometry"] = z.geometry.simplify(0.01).set_precision(1e-4)
+    z["fill"] = [faction_colour(f, colours) for f in z["faction"]]
+    z["label"] = [_e(t(f"faction.{f}", lang)) for f in z["faction"]]
+    z["popup"] = [
+        "<br>".join(
+            [
+                f"<strong>{_e(t(f'faction.{r.faction}', lang))}</strong>",
+                _e(format_date(r["snapshot_date"], lang)),
+                f"<em>{_e(r['note'])}</em>",
+                f"{_e(t('popup.sources', lang))}:<br>{sources_html(r['sources'])}",
+            ]
+        )
+        for _, r in z.iterrows()
+    ]
+    folium.GeoJson(
+        z[["id", "fill", "label", "popup", "geometry"]].to_json(),
+        name=t("layer.zones", lang),
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.55,
+            "color": "#ffffff",
+            "weight": 0.5,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=320),
+    ).add_to(m)
+    gov = governorates[["id", "geometry"]].copy()
+    gov["geometry"] = gov.geometry.boundary.simplify(0.01).set_precision(1e-4)
+    folium.GeoJson(
+        gov.to_json(),
+        name="governorates",
+        control=False,
+        interactive=False,
+        style_function=lambda f: {
+            "color": "#555555",
+            "weight": 0.7,
+            "opacity": 0.6,
+            "dashArray": "4 4",
+        },
+    ).add_to(m)
+    folium.GeoJson(
+        border[["id", "geometry"]].assign(geometry=border.geometry.boundary).to_json(),
+        name="border",
+        control=False,
+        interactive=False,
+        style_function=lambda f: {"color": "#111111", "weight": 2},
+    ).add_to(m)
+    ln = lines[["id", "kind", "geometry"]].copy()
+    ln["label"] = [_e(n) for n in lines["name"]]
+    folium.GeoJson(
+        ln.to_json(),
+        name=t("layer.context", lang),
+        style_function=lambda f: {
+            "color": "#2b6cb0" if f["properties"]["kind"] == "river" else "#444444",
+            "weight": 2.5,
+            "opacity": 0.9,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(m)
+    tw = towns[["id", "name", "population", "geometry"]].copy()
+    tw["label"] = [_e(n) for n in tw["name"]]
+    folium.GeoJson(
+        tw[["id", "label", "geometry"]].to_json(),
+        name=t("layer.towns", lang),
+        marker=folium.CircleMarker(
+            radius=3, color="#000000", weight=1, fill=True, fill_color="#ffffff", fill_opacity=1
+        ),
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(m)
+    if tiles:
+        folium.TileLayer(
+            "OpenStreetMap",
+            name=t("layer.tiles", lang),
+            overlay=True,
+            show=False,
+            attr="&copy; OpenStreetMap contributors",
+        ).add_to(m)
+        folium.LayerControl(collapsed=True).add_to(m)
+    present = [f for f in colours if f in set(z["faction"])]
+    body = _legend_html(present, colours, lang).split("<strong>" + _e(t("legend.routes", lang)))[0]
+    m.add_child(
+        _Legend(t("legend.title", lang), body + f"<small>{_e(t('legend.schematic', lang))}</small>")
+    )
+    b = border.total_bounds
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     return m

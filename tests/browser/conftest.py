@@ -37,6 +37,8 @@ def page(browser):
     pg = context.new_page()
     pg.console_messages = []
     pg.failed_requests = []
+    pg.requests_made = []
+    pg.on("request", lambda r: pg.requests_made.append(r.url))
     pg.on("console", lambda m: pg.console_messages.append((m.type, m.text)))
     pg.on("requestfailed", lambda r: pg.failed_requests.append(r.url))
     yield pg

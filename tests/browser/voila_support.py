@@ -35,6 +35,8 @@ def free_port() -> int:
 def start_voila(notebook: str, port: int, *extra: str) -> subprocess.Popen[bytes]:
     voila = Path(sys.executable).with_name("voila")
     log = open(ARTIFACTS / f"voila-{port}.log", "wb")  # noqa: SIM115 - closed with the process
+    # Find the reader template in the repository even if it was not installed into the venv.
+    env = dict(os.environ, JUPYTER_PATH=str(REPO / "share" / "jupyter"))
     proc = subprocess.Popen(
         [
             str(voila),
@@ -46,6 +48,7 @@ def start_voila(notebook: str, port: int, *extra: str) -> subprocess.Popen[bytes
             *extra,
         ],
         cwd=REPO,
+        env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -1,0 +1,43 @@
+"""The explorer map: drawn once, with a compact table the script reads for every date."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import frontlines
+from frontlines.timemap import js_json, timeline_data, timeline_map
+
+
+def test_table_rows_are_day_numbers(good_atlas: frontlines.Atlas):
+    d = timeline_data(good_atlas.layers)
+    east = d["cells"]["east"]["rows"]
+    assert [r[:3] for r in east] == [[0, 330, "rebels"], [330, None, "government"]]
+    outskirt = d["cells"]["outskirt"]["rows"]
+    assert outskirt[1][2:4] == ["contested", ["government", "rebels"]]
+    assert [r[2] for r in d["routes"]["lifeline"]["rows"]] == ["open", "under_fire", "cut"]
+    assert all(d["sources"][i].startswith("https://") for r in east for i in r[5])
+    assert d["colours"]["none"] and d["dash"]["cut"] == "2 8"
+
+
+def test_js_json_cannot_close_the_script():
+    text = js_json({"note": "</script><script>alert(1)</script>", "x": "\u2028"})
+    assert "</" not in text and "\u2028" not in text
+
+
+def test_map_carries_data_and_script(good_atlas: frontlines.Atlas):
+    m = timeline_map(good_atlas.layers, "2016-07-20", view_id="v1", asset_base="/s")
+    page = m.get_root().render()
+    assert '<script src="/s/leaflet/leaflet.js"></script>' in page
+    assert 'date: "2016-07-20"' in page and 'view: "v1"' in page
+    assert "window.frontlinesTimemap" in page
+    assert "$(" not in page and "cdn.jsdelivr" not in page
+    assert "<title>Aleppo on 20 July 2016</title>" in page
+
+
+def test_map_data_is_escaped_in_the_page(good_atlas: frontlines.Atlas):
+    control = good_atlas.layers.control.copy()
+    control.loc[control.index[0], "note"] = "</script><b>x</b>"
+    layers = dataclasses.replace(good_atlas.layers, control=control)
+    page = timeline_map(layers, "2016-07-20", view_id="v").get_root().render()
+    assert "</script><b>" not in page
+    assert "<\\/script><b>x<\\/b>" in page
