@@ -117,7 +117,9 @@ def test_castello_road_changes_sides(atlas: frontlines.Atlas):
     r = atlas.routes_at("2016-07-10").loc["castello_road"]
     assert (r["status"], r["serves"]) == ("under_fire", "rebels")
     assert atlas.routes_at("2016-07-20").loc["castello_road", "status"] == "cut"
-    assert atlas.routes_at("2016-08-20").loc["castello_road", "serves"] == "government"
+    # OCHA: opened to (government-side) civilian traffic on 23 Aug
+    assert atlas.routes_at("2016-08-20").loc["castello_road", "status"] == "cut"
+    assert atlas.routes_at("2016-08-23").loc["castello_road", "serves"] == "government"
 
 
 def test_every_district_covered_every_day(atlas: frontlines.Atlas):
