@@ -83,8 +83,8 @@ def test_link_to_this_view(app: App):
 
 
 def test_compare_lists_changed_districts(app: App):
-    app.compare_a.value = pd.Timestamp("2016-07-01")
-    app.compare_b.value = pd.Timestamp("2016-12-01")
+    app.compare_a.value = pd.Timestamp("2016-07-01").date()
+    app.compare_b.value = pd.Timestamp("2016-12-01").date()
     changed = app.compare()
     assert set(changed.index) == {"east", "outskirt"}
     assert "2 districts changed hands" in app.compare_result.value
@@ -93,9 +93,15 @@ def test_compare_lists_changed_districts(app: App):
 
 
 def test_syria_view_renders_each_snapshot_once(app: App):
-    app.show_syria()
+    view = app.show_syria()
+    assert app.syria_map.value == ""  # nothing drawn until a snapshot is chosen
+    app.syria_choice.value = pd.Timestamp("2016-02-27")  # the fixture's only snapshot
     assert "<iframe" in app.syria_map.value
-    assert len(app._syria_html) == 1
+    first = app.syria_map.value
+    app.syria_choice.value = None
+    app.syria_choice.value = pd.Timestamp("2016-02-27")
+    assert app.syria_map.value == first and len(app._syria_html) == 1
+    assert view is app.syria_view
 
 
 def test_download_carries_sources_and_licence(app: App):

@@ -155,6 +155,17 @@ def _inline_leaflet(m: folium.Map) -> None:
     m.get_root().header.add_child(Element(f"<script>{js}</script>"), index=0)
 
 
+def _release_memory() -> None:
+    """Hand the heap freed while building the app back to the system (glibc only)."""
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
@@ -285,9 +296,10 @@ class App:
         self._syria_html: dict[pd.Timestamp, str] = {}
         self.syria_choice = W.ToggleButtons(
             options=[
-                (format_date(d, lang), d)
+                (format_date(pd.Timestamp(d), lang), pd.Timestamp(d))
                 for d in sorted(atlas.layers.syria_control["snapshot_date"].unique())
             ],
+            value=None,
             description=L("ui.snapshot"),
             style={"description_width": "initial", "button_width": "auto"},
         )
@@ -295,20 +307,18 @@ class App:
         self.syria_choice.observe(lambda _: self._render_syria(), names="value")
         self.syria_view = W.VBox([self.syria_choice, self.syria_map])
 
-        self.compare_a = W.SelectionSlider(
-            options=self.slider.options,
-            value=CHAPTERS["siege"],
+        self.compare_a = W.DatePicker(
+            value=CHAPTERS["siege"].date(),
             description=L("ui.from"),
-            continuous_update=False,
-            layout=W.Layout(width="100%"),
+            min=YEAR_START.date(),
+            max=(YEAR_END - pd.Timedelta(days=1)).date(),
             style={"description_width": "initial"},
         )
-        self.compare_b = W.SelectionSlider(
-            options=self.slider.options,
-            value=CHAPTERS["end"],
+        self.compare_b = W.DatePicker(
+            value=CHAPTERS["end"].date(),
             description=L("ui.to"),
-            continuous_update=False,
-            layout=W.Layout(width="100%"),
+            min=YEAR_START.date(),
+            max=(YEAR_END - pd.Timedelta(days=1)).date(),
             style={"description_width": "initial"},
         )
         self.compare_button = W.Button(description=L("ui.compare"), button_style="info")
@@ -349,6 +359,7 @@ class App:
         if base is not None and notebook_dir is not None:
             stage_static(Path(notebook_dir) / "static")
         app = cls(atlas, DEFAULT_DATE, asset_base=base)
+        _release_memory()
         app.apply_request()
         return app
 
@@ -509,6 +520,8 @@ class App:
 
     def _render_syria(self) -> None:
         when = self.syria_choice.value
+        if when is None:
+            return
         if when not in self._syria_html:
             L = self.atlas.layers
             m = syria_map(
@@ -527,9 +540,10 @@ class App:
             self._syria_html[when] = iframe(m.get_root().render(), title, "60vh")
         self.syria_map.value = self._syria_html[when]
 
-    def show_syria(self) -> W.VBox:
-        """The Syria-wide view (rendered on first use)."""
-        self._render_syria()
+    def show_syria(self, when: pd.Timestamp | str | None = None) -> W.VBox:
+        """The Syria-wide view; its map is drawn when a snapshot is chosen (or ``when``)."""
+        if when is not None:
+            self.syria_choice.value = as_date(when)
         return self.syria_view
 
     def changes(self, a: pd.Timestamp, b: pd.Timestamp) -> pd.DataFrame:
@@ -548,7 +562,10 @@ class App:
 
     def compare(self) -> pd.DataFrame:
         """Show which districts changed hands between the two compare dates."""
-        a, b = self.compare_a.value, self.compare_b.value
+        a, b = (
+            as_date(self.compare_a.value or CHAPTERS["siege"]),
+            as_date(self.compare_b.value or CHAPTERS["end"]),
+        )
         lang = self.lang
         ch = self.changes(a, b)
         items = "".join(

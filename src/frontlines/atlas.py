@@ -63,7 +63,8 @@ class Atlas:
 
     def __init__(self, layers: Layers) -> None:
         self.layers = layers
-        self._areas = stats.cell_areas_km2(layers.districts)
+        self._metric = stats.Metric.of(layers)
+        self._areas = self._metric.cells.area / 1e6
         self._siege: list[stats.SiegePeriod] | None = None
 
     @property
@@ -146,12 +147,12 @@ class Atlas:
 
     def siege_status(self, when: DateLike) -> stats.SiegeStatus:
         """Whether rebel-held east Aleppo was besieged on ``when``."""
-        return stats.siege_status(self.layers, when)
+        return stats.siege_status(self.layers, when, self._metric)
 
     def siege_periods(self) -> list[stats.SiegePeriod]:
         """The siege state through 2016 as periods (computed once per atlas)."""
         if self._siege is None:
-            self._siege = stats.siege_periods(self.layers, YEAR_START, YEAR_END)
+            self._siege = stats.siege_periods(self.layers, YEAR_START, YEAR_END, self._metric)
         return self._siege
 
     def siege_days(self, when: DateLike) -> tuple[int, int]:

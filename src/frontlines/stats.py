@@ -9,6 +9,7 @@ the city, or the rebel zones of the Syria-wide snapshot in force, outside the Al
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import geopandas as gpd
 import pandas as pd
@@ -19,6 +20,7 @@ from .timeline import DateLike, as_date, change_dates, control_at, routes_at, sy
 
 __all__ = [
     "METRIC_CRS",
+    "Metric",
     "LINK_TOLERANCE_M",
     "SiegeStatus",
     "SiegePeriod",
@@ -55,6 +57,37 @@ class SiegePeriod:
     besieged: bool
 
 
+@dataclass(frozen=True)
+class Metric:
+    """The layers' geometries in :data:`METRIC_CRS`, indexed by id (computed once per atlas)."""
+
+    cells: gpd.GeoSeries
+    routes: gpd.GeoSeries
+    zones: gpd.GeoSeries
+
+    @cached_property
+    def all_cells(self) -> shapely.Geometry:
+        """Every Aleppo cell as one geometry."""
+        return shapely.union_all(self.cells.values)
+
+    def outside_cells(self, zone_ids: tuple[str, ...]) -> shapely.Geometry:
+        """The union of the zones ``zone_ids`` minus the Aleppo cells (cached per set)."""
+        cache = self.__dict__.setdefault("_outside", {})
+        if zone_ids not in cache:
+            cache[zone_ids] = shapely.union_all(self.zones.loc[list(zone_ids)].values).difference(
+                self.all_cells
+            )
+        return cache[zone_ids]
+
+    @classmethod
+    def of(cls, layers: Layers) -> Metric:
+        return cls(
+            layers.districts.geometry.to_crs(METRIC_CRS),
+            layers.routes.geometry.to_crs(METRIC_CRS),
+            layers.syria_control.geometry.to_crs(METRIC_CRS),
+        )
+
+
 def cell_areas_km2(districts: gpd.GeoDataFrame) -> pd.Series:
     """Area of each cell in km^2, computed in :data:`METRIC_CRS`."""
     return districts.geometry.to_crs(METRIC_CRS).area / 1e6
@@ -76,31 +109,33 @@ def area_by_faction(zones: pd.DataFrame, in_city_only: bool = True) -> dict[str,
     return {str(k): round(float(v), 3) for k, v in sums.items() if v > 0 and k != "none"}
 
 
-def siege_status(layers: Layers, when: DateLike) -> SiegeStatus:
+def siege_status(layers: Layers, when: DateLike, metric: Metric | None = None) -> SiegeStatus:
     """Compute whether rebel-held east Aleppo was besieged on ``when``.
 
-    Returns ``besieged=False`` when rebels hold nothing inside the city.
+    Returns ``besieged=False`` when rebels hold nothing inside the city. ``metric`` (from
+    :meth:`Metric.of`) saves reprojecting the layers on every call.
     """
     t = as_date(when)
+    metric = metric or Metric.of(layers)
     cells = control_at(layers, t)
     rebel = cells[cells["faction"] == "rebels"]
     city = rebel[rebel["in_city"].astype(bool)]
-    city_km2 = float(cell_areas_km2(city).sum()) if len(city) else 0.0
     if city.empty:
         return SiegeStatus(t, False, 0.0, ())
-    city_m = shapely.union_all(city.geometry.to_crs(METRIC_CRS).values)
-    outside_parts = list(rebel[~rebel["in_city"].astype(bool)].geometry.to_crs(METRIC_CRS).values)
+    city_geoms = metric.cells.loc[city.index]
+    city_km2 = float(city_geoms.area.sum() / 1e6)
+    city_m = shapely.union_all(city_geoms.values)
+    outside_ids = rebel.index[~rebel["in_city"].astype(bool)]
+    outside_parts = list(metric.cells.loc[outside_ids].values)
     zones = syria_zones_at(layers, t)
     zones = zones[zones["faction"] == "rebels"]
     if len(zones):
-        all_cells = shapely.union_all(cells.geometry.to_crs(METRIC_CRS).values)
-        snap = shapely.union_all(zones.geometry.to_crs(METRIC_CRS).values)
-        outside_parts.append(snap.difference(all_cells))
+        outside_parts.append(metric.outside_cells(tuple(sorted(zones.index))))
     outside_m = shapely.union_all(outside_parts) if outside_parts else shapely.Polygon()
     routes = routes_at(layers, t)
     routes = routes[(routes["serves"] == "rebels") & routes["status"].isin(_LINK_STATUSES)]
     lifelines = []
-    for rid, geom in zip(routes["id"], routes.geometry.to_crs(METRIC_CRS).values, strict=True):
+    for rid, geom in zip(routes["id"], metric.routes.loc[routes.index].values, strict=True):
         if (
             shapely.dwithin(geom, city_m, LINK_TOLERANCE_M)
             and not outside_m.is_empty
@@ -110,18 +145,21 @@ def siege_status(layers: Layers, when: DateLike) -> SiegeStatus:
     return SiegeStatus(t, not lifelines, round(city_km2, 3), tuple(sorted(lifelines)))
 
 
-def siege_periods(layers: Layers, start: DateLike, end: DateLike) -> list[SiegePeriod]:
+def siege_periods(
+    layers: Layers, start: DateLike, end: DateLike, metric: Metric | None = None
+) -> list[SiegePeriod]:
     """The siege state over ``[start, end)`` as maximal periods of one state.
 
     The state can change only where a control row, a route status or a snapshot changes,
     so it is evaluated at those dates only.
     """
     a, b = as_date(start), as_date(end)
+    metric = metric or Metric.of(layers)
     marks = [a] + [d for d in change_dates(layers) if a < d < b]
     periods: list[SiegePeriod] = []
     for i, d in enumerate(marks):
         nxt = marks[i + 1] if i + 1 < len(marks) else b
-        state = siege_status(layers, d).besieged
+        state = siege_status(layers, d, metric).besieged
         if periods and periods[-1].besieged == state:
             periods[-1] = SiegePeriod(periods[-1].start, nxt, state)
         else:

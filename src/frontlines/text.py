@@ -67,7 +67,7 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "ui.area_caption": "Area held inside the city",
         "ui.routes_open": "{n} of {total} supply routes open",
         "ui.link": "Link to this view ({date})",
-        "ui.snapshot": "Syria on",
+        "ui.snapshot": "Show Syria on",
         "ui.syria_title": "Map of Syria: who held what on {date}",
         "ui.from": "From",
         "ui.to": "To",

@@ -22,8 +22,12 @@ def open_app(page, url: str):
     return frame
 
 
-def map_date(page) -> str:
-    return page.frames[1].evaluate("window.frontlinesTimemap.date()")
+def explorer(page):
+    """The frame of the explorer map (the one running the timemap script)."""
+    for f in page.frames[1:]:
+        if f.evaluate("!!window.frontlinesTimemap"):
+            return f
+    raise AssertionError("no explorer map frame")
 
 
 def wait_for_summary(page, text: str) -> None:
@@ -60,13 +64,13 @@ def test_keyboard_step_changes_map_and_stats_and_keeps_zoom(page, voila_url):
     wait_for_summary(page, "was not besieged")
     frame.locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(600)
-    zoom = page.frames[1].evaluate("window.frontlinesTimemap.zoom()")
+    zoom = explorer(page).evaluate("window.frontlinesTimemap.zoom()")
     page.locator(".widget-slider .noUi-handle").first.focus()
     page.keyboard.press("ArrowRight")
     wait_for_summary(page, "On 17 July 2016")
     wait_for_summary(page, "was besieged: day 1")
-    page.wait_for_function("() => window.frames[0].frontlinesTimemap.date() === '2016-07-17'")
-    assert page.frames[1].evaluate("window.frontlinesTimemap.zoom()") == zoom
+    explorer(page).wait_for_function("() => window.frontlinesTimemap.date() === '2016-07-17'")
+    assert explorer(page).evaluate("window.frontlinesTimemap.zoom()") == zoom
     route = frame.locator("path.leaflet-interactive[stroke-dasharray='2 8']")
     assert route.count() >= 1  # Castello Road now drawn as cut
 

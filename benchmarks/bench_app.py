@@ -1,0 +1,151 @@
+"""Measure the reader app in Chromium against a bare Voila "hello" notebook, in one run.
+
+    .venv/bin/python benchmarks/bench_app.py [--runs 7] [--steps 40]
+
+Prints, for the same Voila settings (the repository's voila.json):
+- first paint: median seconds from navigation to the hello text / to the map's polygons,
+  and their ratio (target: app <= 1.3 x hello);
+- date step: slider key press until the map and the text summary show the new date
+  (median and p95; target <= 100 ms and <= 200 ms), with the map's zoom checked unchanged;
+- map HTML per view (bytes; target <= 300 kB) and kernel memory per visitor (RSS of the
+  kernel process; target <= 160 MB).
+Timings are printed, never asserted: this is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from tests.browser.voila_support import CHROMIUM, CHROMIUM_ARGS, free_port, start_voila  # noqa: E402
+
+
+def p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+
+def first_paint(browser, url: str, ready: str, frame_ready: str | None) -> float:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    t0 = time.perf_counter()
+    page.goto(url)
+    if frame_ready:
+        page.frame_locator("iframe[srcdoc]").first.locator(frame_ready).first.wait_for(
+            timeout=120_000
+        )
+    else:
+        page.get_by_text(ready).first.wait_for(timeout=120_000)
+    dt = time.perf_counter() - t0
+    ctx.close()
+    return dt
+
+
+def kernel_rss_mb(voila_pid: int) -> list[float]:
+    out = subprocess.run(
+        ["ps", "-o", "pid=,ppid=,rss=,args=", "-e"], capture_output=True, text=True
+    ).stdout
+    rows = [line.split(None, 3) for line in out.splitlines()]
+    kids = [r for r in rows if r[1] == str(voila_pid) and "ipykernel" in r[3]]
+    return [int(r[2]) / 1024 for r in kids]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--steps", type=int, default=40)
+    ap.add_argument(
+        "--pause",
+        type=float,
+        default=8.0,
+        help="seconds between visits (a preheated pool refills meanwhile)",
+    )
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("JUPYTER_PATH", str(REPO / "share" / "jupyter"))
+    (REPO / "test-artifacts").mkdir(exist_ok=True)
+    ports = {"hello": free_port(), "app": free_port()}
+    procs = {
+        "hello": start_voila("benchmarks/hello.ipynb", ports["hello"]),
+        "app": start_voila("notebooks/aleppo.ipynb", ports["app"]),
+    }
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            url = {k: f"http://127.0.0.1:{v}/" for k, v in ports.items()}
+            time.sleep(args.pause)
+            first_paint(browser, url["hello"], "hello", None)  # warm both servers once
+            first_paint(browser, url["app"], "", "path.leaflet-interactive")
+            hello, app = [], []
+            for _ in range(args.runs):  # interleave, so load affects both alike
+                time.sleep(args.pause)  # let preheated kernel pools refill, for both alike
+                hello.append(first_paint(browser, url["hello"], "hello", None))
+                time.sleep(args.pause)
+                app.append(first_paint(browser, url["app"], "", "path.leaflet-interactive"))
+            mh, ma = statistics.median(hello), statistics.median(app)
+            print(
+                f"first paint, {args.runs} runs: hello median {mh:.2f} s, "
+                f"app median {ma:.2f} s, ratio {ma / mh:.2f} (target <= 1.3)"
+            )
+
+            ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = ctx.new_page()
+            page.goto(url["app"] + "?date=2016-06-01")
+            frame = page.frame_locator("iframe[srcdoc]").first
+            frame.locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
+            html = page.locator("iframe[srcdoc]").first.get_attribute("srcdoc")
+            mapframe = next(f for f in page.frames[1:] if f.evaluate("!!window.frontlinesTimemap"))
+            frame.locator(".leaflet-control-zoom-in").click()
+            page.wait_for_timeout(800)
+            zoom = mapframe.evaluate("window.frontlinesTimemap.zoom()")
+            handle = page.locator(".widget-slider .noUi-handle").first
+            steps = []
+            day = mapframe.evaluate("window.frontlinesTimemap.date()")
+            for _ in range(args.steps):
+                handle.focus()
+                t0 = time.perf_counter()
+                page.keyboard.press("ArrowRight")
+                mapframe.wait_for_function(
+                    "d => window.frontlinesTimemap.date() !== d",
+                    arg=day,
+                    timeout=10_000,
+                    polling="raf",
+                )
+                day = mapframe.evaluate("window.frontlinesTimemap.date()")
+                page.wait_for_function(
+                    "d => [...document.querySelectorAll('.fl-summary')].some("
+                    "e => e.dataset && e.innerText.length > 0) && "
+                    "document.querySelector('.fl-beacon').textContent === d",
+                    arg=day,
+                    timeout=10_000,
+                    polling="raf",
+                )
+                steps.append((time.perf_counter() - t0) * 1000)
+            kept = mapframe.evaluate("window.frontlinesTimemap.zoom()") == zoom
+            print(
+                f"date step, {args.steps} steps: median {statistics.median(steps):.0f} ms, "
+                f"p95 {p95(steps):.0f} ms (targets 100 / 200); zoom kept: {kept}"
+            )
+            print(f"map HTML per view: {len(html.encode()) / 1000:.0f} kB (target <= 300)")
+            rss = kernel_rss_mb(procs["app"].pid)
+            print(
+                f"kernel RSS per visitor: {', '.join(f'{r:.0f}' for r in rss)} MB (target <= 160)"
+            )
+            ctx.close()
+            browser.close()
+    finally:
+        for proc in procs.values():
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
