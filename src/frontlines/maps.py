@@ -153,13 +153,25 @@ def map_html(m: folium.Map) -> str:
 
 
 class _Legend(MacroElement):
+    """The map's legend: a disclosure box, open on wide screens and folded on phones."""
+
     _template = Template(
         """{% macro html(this, kwargs) %}
-<div class="fl-legend" role="region" aria-label="{{ this.label }}"
- style="position:absolute;z-index:1000;bottom:28px;left:10px;background:#fff;padding:6px 8px;
- border:1px solid #888;border-radius:4px;font:13px/1.35 system-ui,sans-serif;max-width:48%;">
+<style>
+.fl-legend{position:absolute;z-index:1000;bottom:28px;left:10px;background:#fff;padding:6px 8px;
+ border:1px solid #888;border-radius:4px;font:13px/1.35 system-ui,sans-serif;max-width:48%}
+.fl-legend summary{cursor:pointer;font-weight:bold}
+@media (max-width:520px){.fl-legend{font-size:12px;max-width:70%}}
+</style>
+<details class="fl-legend" role="region" aria-label="{{ this.label }}" open>
+<summary>{{ this.label }}</summary>
 {{ this.body }}
-</div>
+</details>
+<script>
+if (window.innerWidth < 520) {
+  document.querySelectorAll("details.fl-legend").forEach(function (d) { d.open = false; });
+}
+</script>
 {% endmacro %}"""
     )
 
@@ -171,7 +183,7 @@ class _Legend(MacroElement):
 
 
 def _legend_html(factions: Sequence[str], colours: dict[str, str], lang: str) -> str:
-    rows = [f"<strong>{_e(t('legend.title', lang))}</strong>"]
+    rows = []
     for fac in factions:
         colour = faction_colour(fac, colours)
         hatch = (

@@ -262,7 +262,9 @@ def timeline_map(
             attr="&copy; OpenStreetMap contributors",
         ).add_to(m)
         folium.LayerControl(collapsed=True).add_to(m)
-    m.add_child(_Legend(t("legend.title", lang), _legend_html(list(colours), colours, lang)))
+    shown = set(layers.control["faction"])
+    legend = _legend_html([f for f in colours if f in shown], colours, lang)
+    m.add_child(_Legend(t("legend.title", lang), legend))
 
     config = (
         "{"
