@@ -38,7 +38,7 @@ def first_paint(browser, url: str, ready: str, frame_ready: str | None) -> float
     t0 = time.perf_counter()
     page.goto(url)
     if frame_ready:
-        page.frame_locator("iframe[srcdoc]").first.locator(frame_ready).first.wait_for(
+        page.frame_locator("iframe.fl-map").first.locator(frame_ready).first.wait_for(
             timeout=120_000
         )
     else:
@@ -99,9 +99,10 @@ def main() -> None:
             ctx = browser.new_context(viewport={"width": 1280, "height": 900})
             page = ctx.new_page()
             page.goto(url["app"] + "?date=2016-06-01")
-            frame = page.frame_locator("iframe[srcdoc]").first
+            frame = page.frame_locator("iframe.fl-map").first
             frame.locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
-            html = page.locator("iframe[srcdoc]").first.get_attribute("srcdoc")
+            src = page.locator("iframe.fl-map").first.get_attribute("src") or ""
+            html = page.request.get(url["app"].rstrip("/") + src.split("#")[0]).text()
             mapframe = next(f for f in page.frames[1:] if f.evaluate("!!window.frontlinesTimemap"))
             frame.locator(".leaflet-control-zoom-in").click()
             page.wait_for_timeout(800)

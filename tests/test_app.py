@@ -36,18 +36,26 @@ def test_chapters_are_the_story_dates():
 
 
 def test_date_change_updates_beacon_and_text_not_the_map(app: App):
-    page_before = app.map.value
+    page_before = app._map_page
     assert "was not besieged" in app.summary.value
     app.slider.value = pd.Timestamp("2016-07-17")
     assert f'data-view="{app.view_id}">2016-07-17<' in app.beacon.value
     assert "On 17 July 2016" in app.summary.value
     assert "was besieged: day 1 of this siege, 1 days" in app.summary.value
-    assert app.map.value == page_before  # the map follows the beacon; it is not re-rendered
+    assert app._map_page == page_before  # the map follows the beacon; it is not re-rendered
     assert app.play.value == app.slider.index
 
 
+def test_map_opens_on_the_current_date(app: App):
+    assert 'date: "2016-07-16"' in html.unescape(app.map_html())
+    app.go("2016-12-01")
+    assert 'date: "2016-12-01"' in html.unescape(app.map_html())
+    assert "__FRONTLINES" not in app.map_html()
+    assert app.map_display()._repr_html_() == app.map_html()
+
+
 def test_map_is_drawn_once_with_local_leaflet_and_the_view_id(app: App):
-    page = html.unescape(app.map.value)
+    page = html.unescape(app.map_html())
     assert "/voila/files/static/leaflet/leaflet.js" in page
     assert f'view: "{app.view_id}"' in page
     assert "frontlines:date" in page  # the map also takes a date by postMessage
@@ -128,7 +136,7 @@ def test_background_lists_only_events_before_2016(app: App):
 
 def test_without_voila_leaflet_is_embedded(good_atlas: frontlines.Atlas):
     app = App(good_atlas, "2016-07-16", asset_base=None)
-    page = html.unescape(app.map.value)
+    page = html.unescape(app.map_html())
     assert "leaflet/leaflet.js" not in page
     assert "L.map(" in page
 

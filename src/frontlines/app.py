@@ -5,14 +5,16 @@ The notebook creates the app and displays its views (``view``, ``syria_view``,
 instance, so every reader's kernel is independent; the date shown is the only state, and
 everything on screen is derived from it and the layers.
 
-The explorer map is drawn once per app (:func:`frontlines.timemap.timeline_map`). A date
-change updates a small *beacon* element that the map's script watches, plus the text panels,
-so the reader's zoom and pan are kept and nothing heavy is re-rendered.
+The explorer map is drawn once per app (:func:`frontlines.timemap.timeline_map`) and shown
+as a plain output (``map_display()``), so it appears with the page's text rather than after
+the widgets. A date change updates a small *beacon* element that the map's script watches,
+plus the text panels, so the reader's zoom and pan are kept and nothing heavy is re-rendered.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import os
@@ -24,6 +26,7 @@ from urllib.parse import parse_qs, quote
 import folium
 import ipywidgets as W
 import pandas as pd
+from IPython.display import HTML
 
 from .assets import LEAFLET_FILES, leaflet_dir, stage_static
 from .atlas import YEAR_END, YEAR_START, Atlas
@@ -69,6 +72,7 @@ CITY_SITES = (
     "university_of_aleppo",
 )
 _EVENT_ROWS = 5
+_DATE_TOKEN = "__FRONTLINES_FIRST_DATE__"
 
 
 def asset_base_from_env(env: Mapping[str, str]) -> str | None:
@@ -139,7 +143,8 @@ def date_from_query(query: str, default: pd.Timestamp = DEFAULT_DATE) -> tuple[p
 def iframe(page: str, title: str, height: str = "70vh") -> str:
     """An ``<iframe srcdoc>`` holding a full HTML page (escaped), sized for phones too."""
     return (
-        f'<iframe title="{html.escape(title, quote=True)}" srcdoc="{html.escape(page, quote=True)}"'
+        f'<iframe class="fl-map" title="{html.escape(title, quote=True)}"'
+        f' srcdoc="{html.escape(page, quote=True)}"'
         f' style="width:100%;height:{height};min-height:360px;border:0;display:block"></iframe>'
     )
 
@@ -251,10 +256,10 @@ class App:
         m = self.build_map(first)
         if asset_base is None:
             _inline_leaflet(m)
-        self.map = W.HTML(
-            iframe(m.get_root().render(), L("ui.map_title")),
-            layout=W.Layout(width="100%"),
-        )
+        # Rendered once; the first date is filled in when the map is displayed.
+        self._map_page = m.get_root().render()
+        #: Set by :meth:`publish_map`: the map page's URL, served as a static file.
+        self.map_url: str | None = None
         self.summary = W.HTML()
         self.stats = W.HTML()
         self.event_buttons = [W.Button(layout=W.Layout(width="auto")) for _ in range(_EVENT_ROWS)]
@@ -281,11 +286,11 @@ class App:
         self.view = W.VBox(
             [
                 self.notice,
-                chapters,
-                controls,
                 self.slider,
+                controls,
+                chapters,
                 self.beacon,
-                self.map,
+                self.a11y,
                 self.summary,
                 self.stats,
                 events,
@@ -359,6 +364,8 @@ class App:
         if base is not None and notebook_dir is not None:
             stage_static(Path(notebook_dir) / "static")
         app = cls(atlas, DEFAULT_DATE, asset_base=base)
+        if base is not None and notebook_dir is not None:
+            app.publish_map(Path(notebook_dir) / "static", base)
         _release_memory()
         app.apply_request()
         return app
@@ -385,7 +392,47 @@ class App:
             asset_base=self.asset_base or "static",
             lang=self.lang,
             sites=L.sites[L.sites["id"].isin(CITY_SITES)],
+            date_token=_DATE_TOKEN,
         )
+
+    def map_html(self) -> str:
+        """The explorer map as an ``<iframe>``, opening on the current date.
+
+        Displayed as a plain output (not a widget), it appears with the page's text instead
+        of waiting for the widgets; afterwards it follows the date the widgets choose. Once
+        :meth:`publish_map` has saved the page as a file, the iframe loads that file (cached
+        by the browser, shared by every reader) with the date and view in its URL's hash.
+        """
+        iso = self.date.date().isoformat()
+        title = t("ui.map_title", self.lang)
+        if self.map_url:
+            src = f"{self.map_url}#date={iso}&view={self.view_id}"
+            return (
+                f'<iframe class="fl-map" title="{_e(title)}" src="{_e(src)}" '
+                'style="width:100%;height:70vh;min-height:360px;border:0;display:block"></iframe>'
+            )
+        return iframe(self._map_page.replace(_DATE_TOKEN, iso), title)
+
+    def publish_map(self, folder: str | Path, url: str) -> str:
+        """Save the map page in ``folder`` (a folder served at ``url``); return its URL.
+
+        The file name carries a hash of the content, so a changed map gets a new name and no
+        browser shows a stale one. Leaflet is loaded relative to the page (``leaflet/``).
+        """
+        page = self._map_page.replace(f"{self.asset_base}/leaflet/", "leaflet/")
+        page = page.replace(f'"{self.view_id}"', '"__view__"')
+        name = f"explorer-{hashlib.sha256(page.encode()).hexdigest()[:16]}.html"
+        path = Path(folder) / name
+        if not path.exists():
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(page.replace(_DATE_TOKEN, DEFAULT_DATE.date().isoformat()), "utf-8")
+            tmp.replace(path)
+        self.map_url = f"{url.rstrip('/')}/{name}"
+        return self.map_url
+
+    def map_display(self) -> HTML:
+        """:meth:`map_html` for ``IPython.display.display``."""
+        return HTML(self.map_html())
 
     # ------------------------------------------------------------------ state
 

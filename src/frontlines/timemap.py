@@ -163,6 +163,7 @@ def timeline_map(
     colours: dict[str, str] | None = None,
     sites: gpd.GeoDataFrame | None = None,
     tiles: bool = True,
+    date_token: str | None = None,
 ) -> folium.Map:
     """Build the explorer map, showing ``when`` at first.
 
@@ -178,6 +179,9 @@ def timeline_map(
         URL of the folder holding ``leaflet/``.
     sites
         The named points to draw (default: all sites).
+    date_token
+        If given, the script's first date is this text instead of ``when``, so that one
+        rendered page can be reused for any date by replacing the token.
     """
     colours = colours or FACTION_COLOURS
     t0 = as_date(when)
@@ -270,7 +274,7 @@ def timeline_map(
         "{"
         f"map: {m.get_name()}, cells: {cell_layer.get_name()},"
         f" casing: {casing.get_name()}, routes: {route_layer.get_name()},"
-        f" date: {js_json(t0.date().isoformat())}, view: {js_json(view_id)},"
+        f" date: {js_json(date_token or t0.date().isoformat())}, view: {js_json(view_id)},"
         f" data: {js_json(timeline_data(layers, colours))}, strings: {js_json(_strings(lang))}"
         "}"
     )

@@ -16,8 +16,8 @@ WAIT_MS = 90_000
 def open_app(page, url: str):
     """Load the app and wait for the explorer map to draw; return the map's frame."""
     page.goto(url)
-    page.wait_for_selector("iframe[srcdoc]", timeout=WAIT_MS)
-    frame = page.frame_locator("iframe[srcdoc]").first
+    page.wait_for_selector("iframe.fl-map", timeout=WAIT_MS)
+    frame = page.frame_locator("iframe.fl-map").first
     frame.locator("path.leaflet-interactive").first.wait_for(timeout=WAIT_MS)
     return frame
 
@@ -50,13 +50,16 @@ def test_loads_offline_with_polygons_and_no_outside_requests(page, voila_url):
     assert errors == []
 
 
-def test_leaflet_is_served_locally_once(page, voila_url):
+def test_map_page_and_leaflet_are_served_locally_as_files(page, voila_url):
     frame = open_app(page, voila_url)
     assert frame.locator(".leaflet-control-scale").count() == 1
-    html = page.locator("iframe[srcdoc]").first.get_attribute("srcdoc")
-    assert "/voila/files/static/leaflet/leaflet.js" in html
+    src = page.locator("iframe.fl-map").first.get_attribute("src")
+    assert src.startswith("/voila/files/static/explorer-") and "#date=2016-09-08&view=" in src
+    html = page.request.get(voila_url.rstrip("/") + src.split("#")[0]).text()
+    assert '<script src="leaflet/leaflet.js"></script>' in html
     assert "cdn.jsdelivr" not in html and "unpkg" not in html
     assert len(html.encode()) < 300_000
+    assert any(u.endswith("/static/leaflet/leaflet.js") for u in page.requests_made)
 
 
 def test_keyboard_step_changes_map_and_stats_and_keeps_zoom(page, voila_url):
@@ -149,7 +152,7 @@ def test_phone_layout(browser, voila_url):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390
         map_width = page.evaluate(
-            "document.querySelector('iframe[srcdoc]').getBoundingClientRect().width"
+            "document.querySelector('iframe.fl-map').getBoundingClientRect().width"
         )
         assert map_width >= 0.6 * 390
     finally:

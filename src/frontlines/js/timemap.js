@@ -10,6 +10,13 @@
  */
 (function (cfg) {
   "use strict";
+  // A page served as a file takes its first date and its view from the URL's hash
+  // (#date=YYYY-MM-DD&view=ID), so one cached file serves every reader.
+  (location.hash || "").replace(/^#/, "").split("&").forEach(function (kv) {
+    var p = kv.split("=");
+    if (p[0] === "date" && /^\d{4}-\d{2}-\d{2}$/.test(p[1])) cfg.date = p[1];
+    if (p[0] === "view" && /^[A-Za-z0-9_-]{1,40}$/.test(p[1])) cfg.view = p[1];
+  });
   var D = cfg.data, S = cfg.strings;
   var DAY = 86400000, T0 = Date.UTC(2016, 0, 1);
   var current = null;
