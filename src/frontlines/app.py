@@ -26,7 +26,6 @@ from urllib.parse import parse_qs, quote
 import folium
 import ipywidgets as W
 import pandas as pd
-from IPython.display import HTML
 
 from .assets import LEAFLET_FILES, leaflet_dir, stage_static
 from .atlas import YEAR_END, YEAR_START, Atlas
@@ -158,6 +157,16 @@ def _inline_leaflet(m: folium.Map) -> None:
     m.default_js, m.default_css = [], []
     m.get_root().header.add_child(Element(f"<style>{css}</style>"), index=0)
     m.get_root().header.add_child(Element(f"<script>{js}</script>"), index=0)
+
+
+class _Html:
+    """Raw HTML for IPython's display (``IPython.display.HTML`` warns about iframes)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.text
 
 
 def _release_memory() -> None:
@@ -430,9 +439,9 @@ class App:
         self.map_url = f"{url.rstrip('/')}/{name}"
         return self.map_url
 
-    def map_display(self) -> HTML:
+    def map_display(self) -> _Html:
         """:meth:`map_html` for ``IPython.display.display``."""
-        return HTML(self.map_html())
+        return _Html(self.map_html())
 
     # ------------------------------------------------------------------ state
 
