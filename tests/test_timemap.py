@@ -41,3 +41,14 @@ def test_map_data_is_escaped_in_the_page(good_atlas: frontlines.Atlas):
     page = timeline_map(layers, "2016-07-20", view_id="v").get_root().render()
     assert "</script><b>" not in page
     assert "<\\/script><b>x<\\/b>" in page
+
+
+def test_site_names_are_escaped_in_tooltips(good_atlas: frontlines.Atlas):
+    # regression: the explorer once passed site names to folium's tooltip unescaped
+    sites = good_atlas.layers.sites.copy()
+    sites.loc[sites.index[0], "name"] = "<img src=x onerror=alert(1)>"
+    page = timeline_map(good_atlas.layers, "2016-07-20", view_id="v", sites=sites)
+    html = page.get_root().render()
+    assert "<img src=x" not in html
+    # folium writes the GeoJSON with \u0026 for "&": the label is HTML-escaped text
+    assert '"label": "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;"' in html

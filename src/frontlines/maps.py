@@ -31,6 +31,8 @@ __all__ = [
     "route_popup_html",
     "site_popup_html",
     "sources_html",
+    "add_sites",
+    "add_tile_switch",
 ]
 
 ALEPPO_CENTRE = (36.205, 37.155)
@@ -182,7 +184,44 @@ if (window.innerWidth < 520) {
         self.body = body  # built from escaped pieces only
 
 
-def _legend_html(factions: Sequence[str], colours: dict[str, str], lang: str) -> str:
+def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, lang: str = "en") -> None:
+    """Draw named points as small white circles with an escaped tooltip and popup."""
+    if not len(sites):
+        return
+    pts = sites.copy()
+    pts["geometry"] = _rounded(pts.geometry)
+    pts["label"] = [_e(n) for n in pts["name"]]
+    pts["popup"] = [site_popup_html(r, lang) for _, r in pts.iterrows()]
+    folium.GeoJson(
+        pts[["id", "label", "popup", "geometry"]].to_json(),
+        name=t("layer.sites", lang),
+        marker=folium.CircleMarker(
+            radius=4, color="#000000", weight=1.5, fill=True, fill_color="#ffffff", fill_opacity=1
+        ),
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=300),
+    ).add_to(m)
+
+
+def add_tile_switch(m: folium.Map, lang: str = "en") -> None:
+    """Offer online street tiles as an overlay the reader may switch on (off at first)."""
+    folium.TileLayer(
+        "OpenStreetMap",
+        name=t("layer.tiles", lang),
+        overlay=True,
+        show=False,
+        attr="&copy; OpenStreetMap contributors",
+    ).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+
+
+def _legend_html(
+    factions: Sequence[str],
+    colours: dict[str, str],
+    lang: str,
+    routes: bool = True,
+    note: str = "legend.approximate",
+) -> str:
     rows = []
     for fac in factions:
         colour = faction_colour(fac, colours)
@@ -196,15 +235,16 @@ def _legend_html(factions: Sequence[str], colours: dict[str, str], lang: str) ->
             f'{hatch}border:1px solid #555;margin-right:5px;vertical-align:middle"></span>'
             f"{_e(t(f'faction.{fac}', lang))}</div>"
         )
-    rows.append(f"<strong>{_e(t('legend.routes', lang))}</strong>")
-    for status, dash in ROUTE_DASH.items():
+    if routes:
+        rows.append(f"<strong>{_e(t('legend.routes', lang))}</strong>")
+    for status, dash in ROUTE_DASH.items() if routes else ():
         dash_attr = f' stroke-dasharray="{_e(dash)}"' if dash else ""
         rows.append(
             '<div><svg width="34" height="10" aria-hidden="true"><line x1="0" y1="5" x2="34" y2="5"'
             f' stroke="#333" stroke-width="3"{dash_attr}/></svg> {_e(t(f"status.{status}", lang))}'
             "</div>"
         )
-    rows.append(f"<small>{_e(t('legend.approximate', lang))}</small>")
+    rows.append(f"<small>{_e(t(note, lang))}</small>")
     return "\n".join(rows)
 
 
@@ -351,35 +391,9 @@ def control_map(
             popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=320),
         ).add_to(m)
 
-    if len(sites):
-        pts = sites.copy()
-        pts["geometry"] = _rounded(pts.geometry)
-        pts["label"] = [_e(n) for n in pts["name"]]
-        pts["popup"] = [site_popup_html(r, lang) for _, r in pts.iterrows()]
-        folium.GeoJson(
-            pts[["id", "label", "popup", "geometry"]].to_json(),
-            name=t("layer.sites", lang),
-            marker=folium.CircleMarker(
-                radius=4,
-                color="#000000",
-                weight=1.5,
-                fill=True,
-                fill_color="#ffffff",
-                fill_opacity=1,
-            ),
-            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=300),
-        ).add_to(m)
-
+    add_sites(m, sites, lang)
     if tiles:
-        folium.TileLayer(
-            "OpenStreetMap",
-            name=t("layer.tiles", lang),
-            overlay=True,
-            show=False,
-            attr="&copy; OpenStreetMap contributors",
-        ).add_to(m)
-        folium.LayerControl(collapsed=True).add_to(m)
+        add_tile_switch(m, lang)
 
     present = [f for f in colours if f in set(cells["faction"])]
     m.add_child(_Legend(t("legend.title", lang), _legend_html(present, colours, lang)))
@@ -481,19 +495,10 @@ def syria_map(
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
     ).add_to(m)
     if tiles:
-        folium.TileLayer(
-            "OpenStreetMap",
-            name=t("layer.tiles", lang),
-            overlay=True,
-            show=False,
-            attr="&copy; OpenStreetMap contributors",
-        ).add_to(m)
-        folium.LayerControl(collapsed=True).add_to(m)
+        add_tile_switch(m, lang)
     present = [f for f in colours if f in set(z["faction"])]
-    body = _legend_html(present, colours, lang).split("<strong>" + _e(t("legend.routes", lang)))[0]
-    m.add_child(
-        _Legend(t("legend.title", lang), body + f"<small>{_e(t('legend.schematic', lang))}</small>")
-    )
+    body = _legend_html(present, colours, lang, routes=False, note="legend.schematic")
+    m.add_child(_Legend(t("legend.title", lang), body))
     b = border.total_bounds
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     return m

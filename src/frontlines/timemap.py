@@ -27,8 +27,9 @@ from .maps import (
     _Legend,
     _legend_html,
     _rounded,
+    add_sites,
+    add_tile_switch,
     format_date,
-    site_popup_html,
 )
 from .style import FACTION_COLOURS, NONE_COLOUR, ROUTE_DASH, ROUTE_WEIGHT, faction_colour
 from .text import CATALOGUES, LANG_DEFAULT, t
@@ -237,35 +238,9 @@ def timeline_map(
     )
     route_layer.add_to(m)
 
-    pts = (layers.sites if sites is None else sites).copy()
-    if len(pts):
-        pts["geometry"] = _rounded(pts.geometry)
-        pts["label"] = [str(n) for n in pts["name"]]
-        pts["popup"] = [site_popup_html(r, lang) for _, r in pts.iterrows()]
-        folium.GeoJson(
-            pts[["id", "label", "popup", "geometry"]].to_json(),
-            name=t("layer.sites", lang),
-            marker=folium.CircleMarker(
-                radius=4,
-                color="#000000",
-                weight=1.5,
-                fill=True,
-                fill_color="#ffffff",
-                fill_opacity=1,
-            ),
-            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=300),
-        ).add_to(m)
-
+    add_sites(m, layers.sites if sites is None else sites, lang)
     if tiles:
-        folium.TileLayer(
-            "OpenStreetMap",
-            name=t("layer.tiles", lang),
-            overlay=True,
-            show=False,
-            attr="&copy; OpenStreetMap contributors",
-        ).add_to(m)
-        folium.LayerControl(collapsed=True).add_to(m)
+        add_tile_switch(m, lang)
     shown = set(layers.control["faction"])
     legend = _legend_html([f for f in colours if f in shown], colours, lang)
     m.add_child(_Legend(t("legend.title", lang), legend))
