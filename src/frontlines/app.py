@@ -30,6 +30,7 @@ import pandas as pd
 from .assets import LEAFLET_FILES, leaflet_dir, stage_static
 from .atlas import YEAR_END, YEAR_START, Atlas
 from .maps import control_map, format_date, sources_html, syria_map
+from .request import wait_for_request
 from .text import t
 from .timeline import as_date
 from .timemap import timeline_map
@@ -381,12 +382,7 @@ class App:
 
     def apply_request(self) -> None:
         """Wait for the request (preheated kernels) and show the date its query asks for."""
-        try:
-            from voila.utils import wait_for_request
-
-            wait_for_request()
-        except ImportError:  # pragma: no cover - voila is a dependency
-            pass
+        wait_for_request()
         when, notice = date_from_query(os.environ.get("QUERY_STRING", ""))
         self.notice.value = self._notice_html(notice)
         self.go(when)
