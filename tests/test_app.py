@@ -66,17 +66,21 @@ def test_step_and_chapters(app: App):
     assert app.date == pd.Timestamp("2016-07-17")
     app.step(-400)
     assert app.date == pd.Timestamp("2016-01-01")
-    app.chapter_buttons["fall"].click()
+    app.chapters.value = "fall"
     assert app.date == pd.Timestamp("2016-11-28")
+    assert app.chapters.value is None  # ready for the next jump
 
 
 def test_events_around_the_date_jump_when_chosen(app: App):
-    texts = [h.value for h in app.event_texts]
-    assert any("Road cut" in t for t in texts)
-    i = next(i for i, t in enumerate(texts) if "Evacuation" in t)
-    app.event_buttons[i].click()
+    labels = [label for label, _ in app.events.options]
+    assert labels == ["17 July 2016: Road cut", "December 2016: Evacuation"]  # month precision
+    assert app.events.value is None  # no event on 16 July
+    assert "The road was cut." in app.event_details.value
+    app.events.value = "e2"
     assert app.date == pd.Timestamp("2016-12-01")
-    assert app.event_buttons[i].description == "December 2016"  # month precision
+    app.go("2016-07-17")
+    assert app.events.value == "e1"  # the day's event is highlighted, without a jump
+    assert app.date == pd.Timestamp("2016-07-17")
 
 
 def test_stats_are_a_live_region_with_routes(good_atlas: frontlines.Atlas):
@@ -130,8 +134,9 @@ def test_attribution_lists_every_layer(app: App):
 
 
 def test_background_lists_only_events_before_2016(app: App):
-    assert "Before 2016" in app.background_view.value
-    assert "Road cut" not in app.background_view.value
+    text = app.background_display()._repr_html_()
+    assert "Before 2016" in text
+    assert "Road cut" not in text
 
 
 def test_without_voila_leaflet_is_embedded(good_atlas: frontlines.Atlas):

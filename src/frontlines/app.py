@@ -244,16 +244,16 @@ class App:
         self.next_button = W.Button(description=L("ui.next"), tooltip=L("ui.next_tip"))
         self.prev_button.on_click(lambda _: self.step(-1))
         self.next_button.on_click(lambda _: self.step(1))
-        self.chapter_buttons = {}
-        for cid, when in CHAPTERS.items():
-            b = W.Button(
-                description=L(f"chapter.{cid}"),
-                tooltip=f"{L(f'chapter.{cid}')}: {format_date(when, lang)}",
-                layout=W.Layout(width="auto"),
-            )
-            b.on_click(lambda _, d=when: self.go(d))
-            self.chapter_buttons[cid] = b
-        self.beacon = W.HTML(layout=W.Layout(display="none"))
+        self.chapters = W.ToggleButtons(
+            options=[(L(f"chapter.{cid}"), cid) for cid in CHAPTERS],
+            tooltips=[f"{L(f'chapter.{c}')}: {format_date(d, lang)}" for c, d in CHAPTERS.items()],
+            value=None,
+            description=L("ui.chapters"),
+            style={"description_width": "initial", "button_width": "auto"},
+        )
+        self.chapters.observe(self._on_chapter, names="value")
+        hidden = W.Layout(display="none")
+        self.beacon = W.HTML(layout=hidden)
         # names for the Play widget's icon buttons; the reader template applies them
         self.a11y = W.HTML(
             '<div hidden class="fl-a11y" '
@@ -261,7 +261,7 @@ class App:
                 f'data-{k}="{_e(L(f"ui.{k}"))}"' for k in ("play", "pause", "stop", "repeat")
             )
             + "></div>",
-            layout=W.Layout(display="none"),
+            layout=hidden,
         )
         m = self.build_map(first)
         if asset_base is None:
@@ -272,38 +272,33 @@ class App:
         self.map_url: str | None = None
         self.summary = W.HTML()
         self.stats = W.HTML()
-        self.event_buttons = [W.Button(layout=W.Layout(width="auto")) for _ in range(_EVENT_ROWS)]
-        self.event_texts = [W.HTML(layout=W.Layout(flex="1 1 16em")) for _ in range(_EVENT_ROWS)]
-        for i, b in enumerate(self.event_buttons):
-            b.on_click(lambda _, i=i: self._jump_to_event(i))
-        self._event_dates: list[pd.Timestamp] = [first] * _EVENT_ROWS
+        self.events = W.Select(
+            options=[],
+            rows=_EVENT_ROWS,
+            description=L("ui.events"),
+            layout=W.Layout(width="100%"),
+            style={"description_width": "initial"},
+        )
+        self.events.observe(self._on_event, names="value")
+        self.event_details = W.HTML()
+        self._refreshing_events = False
         self.link = W.HTML()
         self.slider.observe(self._on_date, names="value")
 
         wrap = W.Layout(flex_flow="row wrap", align_items="center", width="100%")
-        chapters = W.HBox(
-            [W.HTML(f"<strong>{_e(L('ui.chapters'))}</strong>"), *self.chapter_buttons.values()],
-            layout=wrap,
-        )
         controls = W.HBox([self.play, self.prev_button, self.next_button], layout=wrap)
-        events = W.VBox(
-            [W.HTML(f"<h3>{_e(L('ui.events'))}</h3>")]
-            + [
-                W.HBox([b, h], layout=wrap)
-                for b, h in zip(self.event_buttons, self.event_texts, strict=True)
-            ]
-        )
         self.view = W.VBox(
             [
                 self.notice,
                 self.slider,
                 controls,
-                chapters,
+                self.chapters,
                 self.beacon,
                 self.a11y,
                 self.summary,
                 self.stats,
-                events,
+                self.events,
+                self.event_details,
                 self.link,
             ],
             layout=W.Layout(width="100%"),
@@ -349,8 +344,6 @@ class App:
                 self.compare_map,
             ]
         )
-
-        self.background_view = W.HTML(self._background_html())
 
         self.download_button = W.Button(description=L("ui.download"))
         self.download_button.on_click(lambda _: self.prepare_download())
@@ -548,25 +541,33 @@ class App:
         ev = self.atlas.layers.events
         ev = ev[ev["date"] >= YEAR_START]
         near = ev.assign(gap=(ev["date"] - when).abs()).sort_values(["gap", "date"])
-        near = near.head(_EVENT_ROWS).sort_values("date")
-        for i, (b, h) in enumerate(zip(self.event_buttons, self.event_texts, strict=True)):
-            if i >= len(near):
-                b.layout.display = h.layout.display = "none"
-                continue
-            r = near.iloc[i]
-            self._event_dates[i] = r["date"]
-            b.layout.display = h.layout.display = None
-            b.description = self._event_date(r)
-            b.tooltip = t("ui.go_to", self.lang, title=r["title"])
-            mark = " ◀" if r["date"] == when else ""
-            h.value = (
-                f"<strong>{_e(r['title'])}</strong>{_e(mark)} "
-                f"<span class='fl-cat'>({_e(t(f'category.{r.category}', self.lang))})</span>"
-                f"<br><span>{_e(r['summary'])}</span>"
-            )
+        near = near.head(_EVENT_ROWS).sort_values(["date", "id"])
+        self._refreshing_events = True
+        try:
+            self.events.options = [
+                (f"{self._event_date(r)}: {r['title']}", r["id"]) for _, r in near.iterrows()
+            ]
+            today = near[near["date"] == when]
+            self.events.value = today["id"].iloc[0] if len(today) else None
+        finally:
+            self._refreshing_events = False
+        self.event_details.value = "".join(
+            f"<p><strong>{_e(self._event_date(r))}: {_e(r['title'])}</strong> "
+            f"<span class='fl-cat'>({_e(t(f'category.{r.category}', self.lang))})</span>"
+            f"<br>{_e(r['summary'])}</p>"
+            for _, r in near.iterrows()
+        )
 
-    def _jump_to_event(self, i: int) -> None:
-        self.go(self._event_dates[i])
+    def _on_event(self, change: dict) -> None:
+        if self._refreshing_events or change["new"] is None:
+            return
+        self.go(self.atlas.layers.events.loc[change["new"], "date"])
+
+    def _on_chapter(self, change: dict) -> None:
+        if change["new"] is None:
+            return
+        self.go(CHAPTERS[change["new"]])
+        self.chapters.value = None  # a jump, not a state: ready for the next choice
 
     # ------------------------------------------------------------------ other views
 
@@ -641,6 +642,10 @@ class App:
             _inline_leaflet(m)
         self.compare_map.value = iframe(m.get_root().render(), head, "55vh")
         return ch
+
+    def background_display(self) -> _Html:
+        """The events before 2016 as a plain output (static: no widget needed)."""
+        return _Html(self._background_html())
 
     def _background_html(self) -> str:
         """The events before 2016 (they are not on the slider), with their sources."""

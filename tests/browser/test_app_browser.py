@@ -111,10 +111,13 @@ def test_deep_links(page, voila_url, query, expected, notice):
 def test_choosing_an_event_jumps_to_its_date(page, voila_url):
     open_app(page, voila_url + "?date=2016-09-10")
     wait_for_summary(page, "On 10 September 2016")
-    button = page.get_by_role("button", name=re.compile(r"^\d+ \w+ 2016$")).first
-    label = button.inner_text()
-    button.click()
-    wait_for_summary(page, f"On {label}")
+    events = page.locator(".widget-select select").first
+    # ipywidgets shows option text with non-breaking spaces
+    label = events.locator("option").first.inner_text().replace("\xa0", " ")
+    day = re.match(r"^(\d+ \w+ 2016):", label).group(1)
+    events.focus()
+    events.select_option(index=0)
+    wait_for_summary(page, f"On {day}")
 
 
 def test_district_popup_shows_sources(page, voila_url):
