@@ -18,6 +18,8 @@ import hashlib
 import html
 import json
 import os
+import re
+import time
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -160,6 +162,27 @@ def _inline_leaflet(m: folium.Map) -> None:
     m.get_root().header.add_child(Element(f"<script>{js}</script>"), index=0)
 
 
+def _stable_names(page: str) -> str:
+    """Replace folium's random element names (``map_<32 hex>``) by numbered ones.
+
+    The same map then renders to the same page in every kernel, so the published file's
+    name (a hash of its content) is stable and one cached file serves every reader.
+
+    Examples
+    --------
+    >>> _stable_names("var map_" + "a" * 32 + " = 1; map_" + "a" * 32 + ".x; geo_json_" + "b" * 32)
+    'var map_0 = 1; map_0.x; geo_json_1'
+    >>> _stable_names("function geo_json_" + "c" * 32 + "_styler")
+    'function geo_json_0_styler'
+    """
+    names: dict[str, str] = {}
+    return re.sub(
+        r"(?<=_)[0-9a-f]{32}(?![0-9a-f])",
+        lambda m: names.setdefault(m.group(0), str(len(names))),
+        page,
+    )
+
+
 class _Html:
     """Raw HTML for IPython's display (``IPython.display.HTML`` warns about iframes)."""
 
@@ -263,7 +286,9 @@ class App:
             + "></div>",
             layout=hidden,
         )
-        m = self.build_map(first)
+        # Built for the story's date whatever the first date: the script restyles it for the
+        # date it is given, and every reader's kernel renders the same page.
+        m = self.build_map(DEFAULT_DATE)
         if asset_base is None:
             _inline_leaflet(m)
         # Rendered once; the first date is filled in when the map is displayed.
@@ -419,12 +444,17 @@ class App:
         """
         page = self._map_page.replace(f"{self.asset_base}/leaflet/", "leaflet/")
         page = page.replace(f'"{self.view_id}"', '"__view__"')
+        page = _stable_names(page)
         name = f"explorer-{hashlib.sha256(page.encode()).hexdigest()[:16]}.html"
         path = Path(folder) / name
         if not path.exists():
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_suffix(f".{self.view_id}.tmp")
             tmp.write_text(page.replace(_DATE_TOKEN, DEFAULT_DATE.date().isoformat()), "utf-8")
             tmp.replace(path)
+            # Pages of older data: drop those no reader can still be viewing (a day old).
+            for old in Path(folder).glob("explorer-*.html"):
+                if old != path and time.time() - old.stat().st_mtime > 86_400:
+                    old.unlink(missing_ok=True)
         self.map_url = f"{url.rstrip('/')}/{name}"
         return self.map_url
 
