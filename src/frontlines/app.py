@@ -162,6 +162,10 @@ def _inline_leaflet(m: folium.Map) -> None:
     m.get_root().header.add_child(Element(f"<script>{js}</script>"), index=0)
 
 
+#: A folium element's JavaScript name: a lower-case word and 32 hex digits, not inside a URL.
+_FOLIUM_NAME = re.compile(r"(?<![\w/.%-])([a-z][a-z_]*?)_([0-9a-f]{32})(?![0-9a-f])")
+
+
 def _stable_names(page: str) -> str:
     """Replace folium's random element names (``map_<32 hex>``) by numbered ones.
 
@@ -174,12 +178,13 @@ def _stable_names(page: str) -> str:
     'var map_0 = 1; map_0.x; geo_json_1'
     >>> _stable_names("function geo_json_" + "c" * 32 + "_styler")
     'function geo_json_0_styler'
+    >>> url = "https://example.org/story_" + "d" * 32
+    >>> _stable_names(url) == url
+    True
     """
     names: dict[str, str] = {}
-    return re.sub(
-        r"(?<=_)[0-9a-f]{32}(?![0-9a-f])",
-        lambda m: names.setdefault(m.group(0), str(len(names))),
-        page,
+    return _FOLIUM_NAME.sub(
+        lambda m: f"{m.group(1)}_{names.setdefault(m.group(2), str(len(names)))}", page
     )
 
 
