@@ -142,11 +142,16 @@ def date_from_query(query: str, default: pd.Timestamp = DEFAULT_DATE) -> tuple[p
     return when, ""
 
 
-def iframe(page: str, title: str, height: str = "70vh") -> str:
-    """An ``<iframe srcdoc>`` holding a full HTML page (escaped), sized for phones too."""
+def iframe(page: str, title: str, height: str = "70vh", src: str | None = None) -> str:
+    """An ``<iframe>`` holding a full HTML page (``srcdoc``), or loading ``src`` instead;
+    escaped, and sized for phones too."""
+    content = (
+        f'src="{html.escape(src, quote=True)}"'
+        if src
+        else (f'srcdoc="{html.escape(page, quote=True)}"')
+    )
     return (
-        f'<iframe class="fl-map" title="{html.escape(title, quote=True)}"'
-        f' srcdoc="{html.escape(page, quote=True)}"'
+        f'<iframe class="fl-map" title="{html.escape(title, quote=True)}" {content}'
         f' style="width:100%;height:{height};min-height:360px;border:0;display:block"></iframe>'
     )
 
@@ -434,11 +439,7 @@ class App:
         iso = self.date.date().isoformat()
         title = t("ui.map_title", self.lang)
         if self.map_url:
-            src = f"{self.map_url}#date={iso}&view={self.view_id}"
-            return (
-                f'<iframe class="fl-map" title="{_e(title)}" src="{_e(src)}" '
-                'style="width:100%;height:70vh;min-height:360px;border:0;display:block"></iframe>'
-            )
+            return iframe("", title, src=f"{self.map_url}#date={iso}&view={self.view_id}")
         return iframe(self._map_page.replace(_DATE_TOKEN, iso), title)
 
     def publish_map(self, folder: str | Path, url: str) -> str:
@@ -510,8 +511,8 @@ class App:
             return self._stats_cache[when]
         a, lang = self.atlas, self.lang
         areas = a.city_area_km2(when)
-        besieged = a.siege_status(when).besieged
-        current, total = a.siege_days(when)
+        current, total = a.siege_days(when)  # from the cached siege calendar
+        besieged = current > 0
         routes = a.routes_at(when)
         open_n = int((routes["status"] == "open").sum())
         parts = [

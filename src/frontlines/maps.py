@@ -149,11 +149,6 @@ def hatch_lines(geom: shapely.Geometry, spacing: float = 0.0012) -> shapely.Geom
     return shapely.MultiLineString(parts)
 
 
-def map_html(m: folium.Map) -> str:
-    """The map's full HTML page."""
-    return m.get_root().render()
-
-
 class _Legend(MacroElement):
     """The map's legend: a disclosure box, open on wide screens and folded on phones."""
 

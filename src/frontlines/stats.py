@@ -24,7 +24,6 @@ __all__ = [
     "LINK_TOLERANCE_M",
     "SiegeStatus",
     "SiegePeriod",
-    "cell_areas_km2",
     "area_by_faction",
     "siege_status",
     "siege_periods",
@@ -86,11 +85,6 @@ class Metric:
             layers.routes.geometry.to_crs(METRIC_CRS),
             layers.syria_control.geometry.to_crs(METRIC_CRS),
         )
-
-
-def cell_areas_km2(districts: gpd.GeoDataFrame) -> pd.Series:
-    """Area of each cell in km^2, computed in :data:`METRIC_CRS`."""
-    return districts.geometry.to_crs(METRIC_CRS).area / 1e6
 
 
 def area_by_faction(zones: pd.DataFrame, in_city_only: bool = True) -> dict[str, float]:

@@ -15,6 +15,7 @@ from .schema import NONE
 
 __all__ = [
     "as_date",
+    "rows_in_force",
     "control_at",
     "routes_at",
     "snapshot_date_at",
@@ -56,8 +57,9 @@ def as_date(value: DateLike) -> pd.Timestamp:
     raise ValueError(f"{value!r} is not a date")
 
 
-def _active(df: pd.DataFrame, t: pd.Timestamp) -> pd.Series:
-    return (df["valid_from"] <= t) & (df["valid_to"].isna() | (t < df["valid_to"]))
+def rows_in_force(df: pd.DataFrame, t: pd.Timestamp) -> pd.DataFrame:
+    """The rows of a history table (``valid_from``, exclusive ``valid_to``) in force on ``t``."""
+    return df[(df["valid_from"] <= t) & (df["valid_to"].isna() | (t < df["valid_to"]))]
 
 
 _CONTROL_COLUMNS = ["faction", "parties", "since", "until", "confidence", "sources", "note"]
@@ -70,7 +72,7 @@ def control_at(layers: Layers, when: DateLike) -> gpd.GeoDataFrame:
     provenance is kept as ``cell_sources``, ``cell_confidence`` and ``cell_note``.
     """
     t = as_date(when)
-    rows = layers.control[_active(layers.control, t)]
+    rows = rows_in_force(layers.control, t)
     rows = rows.rename(columns={"valid_from": "since", "valid_to": "until"})
     rows = rows.drop_duplicates("district_id").set_index("district_id")[_CONTROL_COLUMNS]
     cells = layers.districts.rename(
@@ -85,7 +87,7 @@ def control_at(layers: Layers, when: DateLike) -> gpd.GeoDataFrame:
 def routes_at(layers: Layers, when: DateLike) -> gpd.GeoDataFrame:
     """The supply routes that exist on ``when``, with their status and the faction served."""
     t = as_date(when)
-    rows = layers.route_status[_active(layers.route_status, t)]
+    rows = rows_in_force(layers.route_status, t)
     rows = rows.rename(
         columns={
             "valid_from": "since",

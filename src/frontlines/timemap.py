@@ -33,7 +33,7 @@ from .maps import (
 )
 from .style import FACTION_COLOURS, NONE_COLOUR, ROUTE_DASH, ROUTE_WEIGHT, faction_colour
 from .text import CATALOGUES, LANG_DEFAULT, t
-from .timeline import as_date
+from .timeline import as_date, rows_in_force
 
 __all__ = ["timeline_map", "timeline_data", "js_json", "YEAR0"]
 
@@ -150,10 +150,6 @@ class _Controller(MacroElement):
         self.code = code
 
 
-def _active_at(df: pd.DataFrame, t: pd.Timestamp) -> pd.DataFrame:
-    return df[(df["valid_from"] <= t) & (df["valid_to"].isna() | (t < df["valid_to"]))]
-
-
 def timeline_map(
     layers: Layers,
     when: Any,
@@ -189,7 +185,7 @@ def timeline_map(
     m = folium.Map(location=ALEPPO_CENTRE, zoom_start=12, tiles=None, control_scale=True)
     m.default_js, m.default_css = leaflet_urls(asset_base)
 
-    first = _active_at(layers.control, t0).drop_duplicates("district_id")
+    first = rows_in_force(layers.control, t0).drop_duplicates("district_id")
     held = dict(zip(first["district_id"], first["faction"], strict=True))
     cells = layers.districts[["id", "in_city", "geometry"]].copy()
     cells["geometry"] = _rounded(cells.geometry)
