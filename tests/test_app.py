@@ -12,6 +12,7 @@ import pytest
 
 import frontlines
 from frontlines.app import CHAPTERS, DEFAULT_DATE, App, asset_base_from_env, date_from_query
+from frontlines.embed import FRAGMENT_MIME
 
 
 @pytest.fixture
@@ -52,6 +53,24 @@ def test_map_opens_on_the_current_date(app: App):
     assert 'date: "2016-12-01"' in html.unescape(app.map_html())
     assert "__FRONTLINES" not in app.map_html()
     assert app.map_display()._repr_html_() == app.map_html()
+
+
+def test_under_voila_the_map_output_carries_the_inline_map(app: App):
+    bundle = app.map_display()._repr_mimebundle_()
+    assert bundle["text/html"] == app.map_html()  # what other front ends show: an iframe
+    inline = bundle[FRAGMENT_MIME]
+    assert inline == app.map_inline()
+    assert inline.startswith('<div class="fl-inline-map" role="region" aria-label="')
+    assert '<script src="/voila/files/static/leaflet/leaflet.js"></script>' in inline
+    assert 'date: "2016-07-16"' in inline and f'view: "{app.view_id}"' in inline
+    assert '"siege": "2016-07-17"' in inline  # chapters, for the map to read the link
+    app.go("2016-12-01")
+    assert 'date: "2016-12-01"' in app.map_display()._repr_mimebundle_()[FRAGMENT_MIME]
+
+
+def test_outside_voila_the_map_output_is_only_the_iframe(good_atlas: frontlines.Atlas):
+    app = App(good_atlas, "2016-07-16", asset_base=None)
+    assert set(app.map_display()._repr_mimebundle_()) == {"text/html"}
 
 
 def test_map_is_drawn_once_with_local_leaflet_and_the_view_id(app: App):

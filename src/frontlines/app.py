@@ -18,7 +18,6 @@ import hashlib
 import html
 import json
 import os
-import re
 import time
 import uuid
 from collections.abc import Mapping
@@ -29,8 +28,9 @@ import folium
 import ipywidgets as W
 import pandas as pd
 
-from .assets import LEAFLET_FILES, leaflet_dir, stage_static
+from .assets import stage_static
 from .atlas import YEAR_END, YEAR_START, Atlas
+from .embed import FRAGMENT_MIME, HtmlOutput, iframe, inline_leaflet, map_fragment, stable_names
 from .maps import control_map, format_date, sources_html, syria_map
 from .request import wait_for_request
 from .text import t
@@ -43,7 +43,6 @@ __all__ = [
     "DEFAULT_DATE",
     "asset_base_from_env",
     "date_from_query",
-    "iframe",
 ]
 
 #: The day the story behind this explainer ran (Bloomberg, 8 September 2016).
@@ -140,67 +139,6 @@ def date_from_query(query: str, default: pd.Timestamp = DEFAULT_DATE) -> tuple[p
     if not (YEAR_START <= when < YEAR_END):
         return default, t("notice.outside", value=raw, date=format_date(default))
     return when, ""
-
-
-def iframe(page: str, title: str, height: str = "70vh", src: str | None = None) -> str:
-    """An ``<iframe>`` holding a full HTML page (``srcdoc``), or loading ``src`` instead;
-    escaped, and sized for phones too."""
-    content = (
-        f'src="{html.escape(src, quote=True)}"'
-        if src
-        else (f'srcdoc="{html.escape(page, quote=True)}"')
-    )
-    return (
-        f'<iframe class="fl-map" title="{html.escape(title, quote=True)}" {content}'
-        f' style="width:100%;height:{height};min-height:360px;border:0;display:block"></iframe>'
-    )
-
-
-def _inline_leaflet(m: folium.Map) -> None:
-    """Embed Leaflet in the map itself (JupyterLab and nbconvert, where no Voila serves it)."""
-    from branca.element import Element
-
-    src = leaflet_dir()
-    js, css = ((src / f).read_text(encoding="utf-8") for f in LEAFLET_FILES)
-    m.default_js, m.default_css = [], []
-    m.get_root().header.add_child(Element(f"<style>{css}</style>"), index=0)
-    m.get_root().header.add_child(Element(f"<script>{js}</script>"), index=0)
-
-
-#: A folium element's JavaScript name: a lower-case word and 32 hex digits, not inside a URL.
-_FOLIUM_NAME = re.compile(r"(?<![\w/.%-])([a-z][a-z_]*?)_([0-9a-f]{32})(?![0-9a-f])")
-
-
-def _stable_names(page: str) -> str:
-    """Replace folium's random element names (``map_<32 hex>``) by numbered ones.
-
-    The same map then renders to the same page in every kernel, so the published file's
-    name (a hash of its content) is stable and one cached file serves every reader.
-
-    Examples
-    --------
-    >>> _stable_names("var map_" + "a" * 32 + " = 1; map_" + "a" * 32 + ".x; geo_json_" + "b" * 32)
-    'var map_0 = 1; map_0.x; geo_json_1'
-    >>> _stable_names("function geo_json_" + "c" * 32 + "_styler")
-    'function geo_json_0_styler'
-    >>> url = "https://example.org/story_" + "d" * 32
-    >>> _stable_names(url) == url
-    True
-    """
-    names: dict[str, str] = {}
-    return _FOLIUM_NAME.sub(
-        lambda m: f"{m.group(1)}_{names.setdefault(m.group(2), str(len(names)))}", page
-    )
-
-
-class _Html:
-    """Raw HTML for IPython's display (``IPython.display.HTML`` warns about iframes)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def _repr_html_(self) -> str:
-        return self.text
 
 
 def _release_memory() -> None:
@@ -300,9 +238,12 @@ class App:
         # date it is given, and every reader's kernel renders the same page.
         m = self.build_map(DEFAULT_DATE)
         if asset_base is None:
-            _inline_leaflet(m)
+            inline_leaflet(m)
         # Rendered once; the first date is filled in when the map is displayed.
         self._map_page = m.get_root().render()
+        self._map_fragment = (
+            map_fragment(m, t("ui.map_title", lang)) if asset_base is not None else ""
+        )
         #: Set by :meth:`publish_map`: the map page's URL, served as a static file.
         self.map_url: str | None = None
         self.summary = W.HTML()
@@ -391,25 +332,38 @@ class App:
     # ------------------------------------------------------------------ building
 
     @classmethod
-    def from_request(cls, atlas: Atlas, notebook_dir: str | Path | None = None) -> App:
-        """The app for the current Voila request (``?date=`` or ``?chapter=``).
+    def for_server(cls, atlas: Atlas, notebook_dir: str | Path | None = None) -> App:
+        """The app for the server the kernel runs under, before any reader's request.
 
-        Everything costly happens before the request is awaited, so a preheated kernel has
-        the app ready; the query string only moves the date.
+        Under Voila it stages Leaflet beside the notebook and publishes the map page there;
+        elsewhere (JupyterLab, nbconvert) maps embed Leaflet. It does not wait for the
+        request: a preheated kernel renders the whole page with it in advance, and the
+        notebook's last cell calls :meth:`apply_request`, which moves the date to the one the
+        reader's link asks for.
         """
-        env = os.environ
-        base = asset_base_from_env(env)
+        base = asset_base_from_env(os.environ)
         if base is not None and notebook_dir is not None:
             stage_static(Path(notebook_dir) / "static")
         app = cls(atlas, DEFAULT_DATE, asset_base=base)
         if base is not None and notebook_dir is not None:
             app.publish_map(Path(notebook_dir) / "static", base)
         _release_memory()
+        return app
+
+    @classmethod
+    def from_request(cls, atlas: Atlas, notebook_dir: str | Path | None = None) -> App:
+        """:meth:`for_server`, then :meth:`apply_request`: the app for the current request
+        (``?date=`` or ``?chapter=``)."""
+        app = cls.for_server(atlas, notebook_dir)
         app.apply_request()
         return app
 
     def apply_request(self) -> None:
-        """Wait for the request (preheated kernels) and show the date its query asks for."""
+        """Wait for the request (preheated kernels) and show the date its query asks for.
+
+        The explorer map reads the same query in the browser, so it opens on that date even
+        before the widgets have loaded (see ``js/timemap.js``).
+        """
         wait_for_request()
         when, notice = date_from_query(os.environ.get("QUERY_STRING", ""))
         self.notice.value = self._notice_html(notice)
@@ -426,6 +380,7 @@ class App:
             lang=self.lang,
             sites=L.sites[L.sites["id"].isin(CITY_SITES)],
             date_token=_DATE_TOKEN,
+            chapters=CHAPTERS,
         )
 
     def map_html(self) -> str:
@@ -450,7 +405,7 @@ class App:
         """
         page = self._map_page.replace(f"{self.asset_base}/leaflet/", "leaflet/")
         page = page.replace(f'"{self.view_id}"', '"__view__"')
-        page = _stable_names(page)
+        page = stable_names(page)
         name = f"explorer-{hashlib.sha256(page.encode()).hexdigest()[:16]}.html"
         path = Path(folder) / name
         if not path.exists():
@@ -464,9 +419,20 @@ class App:
         self.map_url = f"{url.rstrip('/')}/{name}"
         return self.map_url
 
-    def map_display(self) -> _Html:
-        """:meth:`map_html` for ``IPython.display.display``."""
-        return _Html(self.map_html())
+    def map_inline(self) -> str:
+        """The explorer map as a block of the host page (:func:`frontlines.embed.map_fragment`),
+        opening on the current date; needs Leaflet served at :attr:`asset_base`."""
+        return self._map_fragment.replace(_DATE_TOKEN, self.date.date().isoformat())
+
+    def map_display(self) -> HtmlOutput:
+        """The explorer map for ``IPython.display.display``.
+
+        The bundle's ``text/html`` is :meth:`map_html` (an iframe: every front end shows it).
+        Under Voila it also carries :meth:`map_inline`, which the reader template writes into
+        the page itself, so the map is drawn while Voila's front end is still loading.
+        """
+        extra = {FRAGMENT_MIME: self.map_inline()} if self._map_fragment else {}
+        return HtmlOutput(self.map_html(), extra)
 
     # ------------------------------------------------------------------ state
 
@@ -624,7 +590,7 @@ class App:
                 lang=self.lang,
             )
             if self.asset_base is None:
-                _inline_leaflet(m)
+                inline_leaflet(m)
             title = t("ui.syria_title", self.lang, date=format_date(when, self.lang))
             self._syria_html[when] = iframe(m.get_root().render(), title, "60vh")
         self.syria_map.value = self._syria_html[when]
@@ -675,13 +641,13 @@ class App:
             highlight=set(ch.index),
         )
         if self.asset_base is None:
-            _inline_leaflet(m)
+            inline_leaflet(m)
         self.compare_map.value = iframe(m.get_root().render(), head, "55vh")
         return ch
 
-    def background_display(self) -> _Html:
+    def background_display(self) -> HtmlOutput:
         """The events before 2016 as a plain output (static: no widget needed)."""
-        return _Html(self._background_html())
+        return HtmlOutput(self._background_html())
 
     def _background_html(self) -> str:
         """The events before 2016 (they are not on the slider), with their sources."""

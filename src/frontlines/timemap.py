@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
@@ -161,6 +162,7 @@ def timeline_map(
     sites: gpd.GeoDataFrame | None = None,
     tiles: bool = True,
     date_token: str | None = None,
+    chapters: Mapping[str, Any] | None = None,
 ) -> folium.Map:
     """Build the explorer map, showing ``when`` at first.
 
@@ -179,6 +181,9 @@ def timeline_map(
     date_token
         If given, the script's first date is this text instead of ``when``, so that one
         rendered page can be reused for any date by replacing the token.
+    chapters
+        Chapter ids and their dates: the script opens on the date a host page's
+        ``?chapter=ID`` names, as the app does.
     """
     colours = colours or FACTION_COLOURS
     t0 = as_date(when)
@@ -241,18 +246,21 @@ def timeline_map(
     legend = _legend_html([f for f in colours if f in shown], colours, lang)
     m.add_child(_Legend(t("legend.title", lang), legend))
 
+    b = city.total_bounds
+    bounds = [[float(b[1]), float(b[0])], [float(b[3]), float(b[2])]]
+    chapter_dates = {k: as_date(v).date().isoformat() for k, v in (chapters or {}).items()}
     config = (
         "{"
         f"map: {m.get_name()}, cells: {cell_layer.get_name()},"
         f" casing: {casing.get_name()}, routes: {route_layer.get_name()},"
         f" date: {js_json(date_token or t0.date().isoformat())}, view: {js_json(view_id)},"
-        f" data: {js_json(timeline_data(layers, colours))}, strings: {js_json(_strings(lang))}"
+        f" data: {js_json(timeline_data(layers, colours))}, strings: {js_json(_strings(lang))},"
+        f" chapters: {js_json(chapter_dates)}, bounds: {js_json(bounds)}"
         "}"
     )
     code = resources.files("frontlines").joinpath("js/timemap.js").read_text(encoding="utf-8")
     m.add_child(_Controller(code.replace("/*CONFIG*/", config)))
-    b = city.total_bounds
-    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    m.fit_bounds(bounds)
     title = html.escape(t("map.title", lang, date=format_date(t0, lang)))
     m.get_root().header.add_child(folium.Element(f"<title>{title}</title>"))
     return m

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
-from tests.browser.voila_support import ARTIFACTS
+from tests.browser.voila_support import ARTIFACTS, REPO
 
 pytestmark = pytest.mark.browser
 
@@ -14,20 +15,15 @@ WAIT_MS = 90_000
 
 
 def open_app(page, url: str):
-    """Load the app and wait for the explorer map to draw; return the map's frame."""
+    """Load the app and wait for the explorer map to draw; return the map's locator."""
     page.goto(url)
-    page.wait_for_selector("iframe.fl-map", timeout=WAIT_MS)
-    frame = page.frame_locator("iframe.fl-map").first
-    frame.locator("path.leaflet-interactive").first.wait_for(timeout=WAIT_MS)
-    return frame
+    explorer = page.locator(".fl-inline-map")
+    explorer.locator("path.leaflet-interactive").first.wait_for(timeout=WAIT_MS)
+    return explorer
 
 
-def explorer(page):
-    """The frame of the explorer map (the one running the timemap script)."""
-    for f in page.frames[1:]:
-        if f.evaluate("!!window.frontlinesTimemap"):
-            return f
-    raise AssertionError("no explorer map frame")
+def map_date(page) -> str:
+    return page.evaluate("window.frontlinesTimemap.date()")
 
 
 def wait_for_summary(page, text: str) -> None:
@@ -39,8 +35,8 @@ def wait_for_summary(page, text: str) -> None:
 
 
 def test_loads_offline_with_polygons_and_no_outside_requests(page, voila_url):
-    frame = open_app(page, voila_url + "?date=2016-09-10")
-    assert frame.locator("path.leaflet-interactive").count() > 80
+    explorer = open_app(page, voila_url + "?date=2016-09-10")
+    assert explorer.locator("path.leaflet-interactive").count() > 80
     wait_for_summary(page, "On 10 September 2016")
     page.screenshot(path=str(ARTIFACTS / "app-desktop.png"))
     outside = [u for u in page.requests_made if not u.startswith(("http://127.0.0.1", "data:"))]
@@ -50,31 +46,72 @@ def test_loads_offline_with_polygons_and_no_outside_requests(page, voila_url):
     assert errors == []
 
 
-def test_map_page_and_leaflet_are_served_locally_as_files(page, voila_url):
-    frame = open_app(page, voila_url)
-    assert frame.locator(".leaflet-control-scale").count() == 1
-    src = page.locator("iframe.fl-map").first.get_attribute("src")
-    assert src.startswith("/voila/files/static/explorer-") and "#date=2016-09-08&view=" in src
-    html = page.request.get(voila_url.rstrip("/") + src.split("#")[0]).text()
-    assert '<script src="leaflet/leaflet.js"></script>' in html
+def test_map_is_in_the_page_with_leaflet_served_locally(page, voila_url):
+    explorer = open_app(page, voila_url)
+    assert explorer.locator(".leaflet-control-scale").count() == 1
+    assert page.locator("iframe.fl-map").count() == 0  # the explorer is not an iframe
+    html = page.request.get(voila_url).text()  # the page as served, before any script ran
+    start = html.index('<div class="fl-inline-map"')
+    fragment = html[start : html.index("</script></div>", start)]
+    assert '<script src="/voila/files/static/leaflet/leaflet.js"></script>' in fragment
     assert "cdn.jsdelivr" not in html and "unpkg" not in html
-    assert len(html.encode()) < 300_000
+    assert len(fragment.encode()) < 300_000
+    assert "user-scalable=no" not in html  # folium's page-level viewport is left out
     assert any(u.endswith("/static/leaflet/leaflet.js") for u in page.requests_made)
+    # fitted to the city once Voila shows the page, although drawn while it was hidden
+    assert page.evaluate("window.frontlinesTimemap.zoom()") >= 11
+    box = explorer.bounding_box()
+    assert box["width"] > 600 and box["height"] >= 360
+
+
+def test_map_opens_on_the_linked_date_without_the_kernel(page, voila_url):
+    # No kernel connection: the widgets never load, but the map reads the link itself.
+    page.route_web_socket(re.compile(r"/api/kernels/"), lambda ws: None)
+    open_app(page, voila_url + "?chapter=siege")
+    assert map_date(page) == "2016-07-17"
+    route = page.locator(".fl-inline-map path.leaflet-interactive[stroke-dasharray='2 8']")
+    assert route.count() >= 1  # Castello Road drawn as cut
+    page.wait_for_timeout(2_000)
+    assert page.locator(".fl-summary").count() == 0  # the kernel really was out of reach
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?chapter=fall", "2016-11-28"),
+        ("?date=2016-12-22", "2016-12-22"),
+        ("?date=2016-02-30", "2016-09-08"),  # not a real date: the page's own date
+        ("?date=2017-01-01", "2016-09-08"),  # outside 2016
+        ("?chapter=nope&date=2016-05-05", "2016-09-08"),  # a bad chapter wins, as in the app
+        ("?chapter=%3Cscript%3E", "2016-09-08"),
+    ],
+)
+def test_published_map_page_reads_the_link(page, voila_url, query, expected):
+    """The map page as a file (the fallback for other templates, and a static page)."""
+    files = sorted((REPO / "notebooks" / "static").glob("explorer-*.html"), key=_mtime)
+    url = f"{voila_url}voila/files/static/{files[-1].name}{query}#date=2016-09-08&view=x"
+    page.goto(url)
+    page.locator("path.leaflet-interactive").first.wait_for(timeout=WAIT_MS)
+    assert map_date(page) == expected
+
+
+def _mtime(path) -> float:
+    return path.stat().st_mtime
 
 
 def test_keyboard_step_changes_map_and_stats_and_keeps_zoom(page, voila_url):
-    frame = open_app(page, voila_url + "?date=2016-07-16")
+    explorer = open_app(page, voila_url + "?date=2016-07-16")
     wait_for_summary(page, "was not besieged")
-    frame.locator(".leaflet-control-zoom-in").click()
+    explorer.locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(600)
-    zoom = explorer(page).evaluate("window.frontlinesTimemap.zoom()")
+    zoom = page.evaluate("window.frontlinesTimemap.zoom()")
     page.locator(".widget-slider .noUi-handle").first.focus()
     page.keyboard.press("ArrowRight")
     wait_for_summary(page, "On 17 July 2016")
     wait_for_summary(page, "was besieged: day 1")
-    explorer(page).wait_for_function("() => window.frontlinesTimemap.date() === '2016-07-17'")
-    assert explorer(page).evaluate("window.frontlinesTimemap.zoom()") == zoom
-    route = frame.locator("path.leaflet-interactive[stroke-dasharray='2 8']")
+    page.wait_for_function("() => window.frontlinesTimemap.date() === '2016-07-17'")
+    assert page.evaluate("window.frontlinesTimemap.zoom()") == zoom
+    route = explorer.locator("path.leaflet-interactive[stroke-dasharray='2 8']")
     assert route.count() >= 1  # Castello Road now drawn as cut
 
 
@@ -101,6 +138,8 @@ def test_keyboard_path_through_chapters(page, voila_url):
 def test_deep_links(page, voila_url, query, expected, notice):
     open_app(page, voila_url + query)
     wait_for_summary(page, expected)
+    day = pd.Timestamp(expected.removeprefix("On ")).date().isoformat()
+    assert map_date(page) == day
     alerts = page.locator(".fl-notice")
     if notice:
         assert notice in alerts.first.inner_text()
@@ -121,9 +160,9 @@ def test_choosing_an_event_jumps_to_its_date(page, voila_url):
 
 
 def test_district_popup_shows_sources(page, voila_url):
-    frame = open_app(page, voila_url + "?date=2016-09-10")
-    frame.locator("path.leaflet-interactive").nth(40).dispatch_event("click")
-    popup = frame.locator(".fl-popup")
+    explorer = open_app(page, voila_url + "?date=2016-09-10")
+    explorer.locator("path.leaflet-interactive").nth(40).dispatch_event("click")
+    popup = explorer.locator(".fl-popup")
     popup.wait_for(timeout=WAIT_MS)
     text = popup.inner_text()
     assert "Sources:" in text and "Confidence:" in text
@@ -155,7 +194,7 @@ def test_phone_layout(browser, voila_url):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390
         map_width = page.evaluate(
-            "document.querySelector('iframe.fl-map').getBoundingClientRect().width"
+            "document.querySelector('.fl-inline-map').getBoundingClientRect().width"
         )
         assert map_width >= 0.6 * 390
     finally:

@@ -4,19 +4,52 @@
  * passes a compact table of who held what, when. This script restyles the layers for a date
  * without redrawing them, so the reader's zoom and pan are kept. A date arrives by:
  *   - window.postMessage({type: "frontlines:date", date: "YYYY-MM-DD"})  (any host page), or
- *   - the text of an element .fl-beacon[data-view=VIEW] in the parent page (the Voila app),
+ *   - the text of an element .fl-beacon[data-view=VIEW] in the host page (the Voila app),
  *     watched with a MutationObserver.
+ * The map is either its own page (a file, shown in an iframe or on its own) or inline in the
+ * host page. Its first date is the host page's ?date=YYYY-MM-DD or ?chapter=ID when valid
+ * (as the app reads them), else the page's #date=, else the date it was built for.
  * Every text from the data is inserted with textContent, never as HTML.
  */
 (function (cfg) {
   "use strict";
+  var container = cfg.map.getContainer();
+  // Its own page: the map's container sits in <body>; inline, it sits in the host's markup.
+  var ownPage = container.parentElement === document.body;
+  var hostWin = window;
+  if (ownPage) {
+    try { if (window.parent !== window && window.parent.document) hostWin = window.parent; }
+    catch (e) { hostWin = window; }  // another origin: no host page to follow
+  }
+  var ISO = /^\d{4}-\d{2}-\d{2}$/;
+  function validIso(s) {
+    if (!ISO.test(s)) return false;
+    var p = s.split("-"), dt = new Date(Date.UTC(+p[0], +p[1] - 1, +p[2]));
+    return dt.toISOString().slice(0, 10) === s;
+  }
   // A page served as a file takes its first date and its view from the URL's hash
   // (#date=YYYY-MM-DD&view=ID), so one cached file serves every reader.
-  (location.hash || "").replace(/^#/, "").split("&").forEach(function (kv) {
-    var p = kv.split("=");
-    if (p[0] === "date" && /^\d{4}-\d{2}-\d{2}$/.test(p[1])) cfg.date = p[1];
-    if (p[0] === "view" && /^[A-Za-z0-9_-]{1,40}$/.test(p[1])) cfg.view = p[1];
-  });
+  if (ownPage) {
+    (location.hash || "").replace(/^#/, "").split("&").forEach(function (kv) {
+      var p = kv.split("=");
+      if (p[0] === "date" && validIso(p[1])) cfg.date = p[1];
+      if (p[0] === "view" && /^[A-Za-z0-9_-]{1,40}$/.test(p[1])) cfg.view = p[1];
+    });
+  }
+  // The reader's deep link, read as the app reads it (frontlines.app.date_from_query); the
+  // app then confirms it, or explains why it fell back to the default.
+  (function () {
+    var q;
+    try { q = new URLSearchParams(hostWin.location.search); } catch (e) { return; }
+    var chapter = (q.get("chapter") || "").slice(0, 40), date = (q.get("date") || "").trim();
+    if (chapter) {
+      if (Object.prototype.hasOwnProperty.call(cfg.chapters || {}, chapter)) {
+        cfg.date = cfg.chapters[chapter];
+      }
+    } else if (validIso(date) && date.slice(0, 4) === "2016") {
+      cfg.date = date;
+    }
+  })();
   var D = cfg.data, S = cfg.strings;
   var DAY = 86400000, T0 = Date.UTC(2016, 0, 1);
   var current = null;
@@ -161,7 +194,7 @@
     cfg.cells.eachLayer(function (l) { if (l.isPopupOpen()) l.setPopupContent(cellPopup(l)); });
     cfg.routes.eachLayer(function (l) { if (l.isPopupOpen()) l.setPopupContent(routePopup(l)); });
     var title = S.title.replace("{date}", longDate(d));
-    document.title = title;
+    if (ownPage) document.title = title;
     cfg.map.getContainer().setAttribute("aria-label", title);
     cfg.map.getContainer().setAttribute("data-date", isoOf(d));
   }
@@ -187,11 +220,10 @@
     if (m && m.type === "frontlines:date" && typeof m.date === "string") setDate(m.date);
   });
 
-  // The Voila app: follow the beacon the kernel updates in the parent page.
+  // The Voila app: follow the beacon the kernel updates in the host page.
   function watchBeacon() {
     var doc;
-    try { doc = window.parent && window.parent !== window && window.parent.document; }
-    catch (e) { return; }
+    try { doc = hostWin.document; } catch (e) { return; }
     if (!doc) return;
     var sel = '.fl-beacon[data-view="' + cfg.view + '"]';
     var read = function () {
@@ -204,7 +236,26 @@
     var host = beacon.parentElement || doc.body;
     new MutationObserver(read).observe(host, {childList: true, subtree: true, characterData: true});
   }
-  watchBeacon();
+  if (hostWin !== window || !ownPage) watchBeacon();
+
+  // Inline, the map may be built while its host hides it (Voila shows its page once its front
+  // end has loaded): fit the city when the map first gets a size, and keep fitting it while
+  // the host lays the page out, until the reader moves the map.
+  var moved = false;
+  ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (type) {
+    container.addEventListener(type, function () { moved = true; }, {passive: true});
+  });
+  if (cfg.bounds && window.ResizeObserver) {
+    var lastW = container.clientWidth, lastH = container.clientHeight;
+    new ResizeObserver(function () {
+      var w = container.clientWidth, h = container.clientHeight;
+      if (w === lastW && h === lastH) return;
+      lastW = w; lastH = h;
+      if (!w || !h) return;
+      cfg.map.invalidateSize({pan: false});
+      if (!moved) cfg.map.fitBounds(cfg.bounds);
+    }).observe(container);
+  }
   window.frontlinesTimemap = {
     setDate: setDate,
     date: function () { return isoOf(current); },
