@@ -192,9 +192,25 @@ def test_notice_is_escaped(good_atlas: frontlines.Atlas):
     assert 'role="alert"' in app.notice.value
 
 
-def test_asset_base_from_env():
-    assert asset_base_from_env({"SCRIPT_NAME": "/base"}) == "/base/voila/files/static"
-    assert asset_base_from_env({"VOILA_BASE_URL": "/b/"}) == "/b/voila/files/static"
+@pytest.mark.parametrize(
+    ("env", "url"),
+    [
+        # one notebook (make app); a preheated kernel knows only the base URL
+        ({"VOILA_BASE_URL": "/", "SCRIPT_NAME": "/"}, "/voila/templates/frontlines/static"),
+        ({"VOILA_BASE_URL": "/"}, "/voila/templates/frontlines/static"),
+        # a tree, or Binder's server extension: the path names the notebook, not the assets
+        (
+            {"VOILA_BASE_URL": "/user/x/", "SCRIPT_NAME": "/user/x/voila/render/nb/a.ipynb"},
+            "/user/x/voila/templates/frontlines/static",
+        ),
+        ({"SCRIPT_NAME": "/b/voila/render/a.ipynb"}, "/b/voila/templates/frontlines/static"),
+        ({"SCRIPT_NAME": "/prefix/"}, "/prefix/voila/templates/frontlines/static"),
+        ({}, None),
+    ],
+)
+def test_asset_base_from_env(env, url):
+    # regression: tree mode and Binder asked for Leaflet at voila/files/<notebook>/... (403)
+    assert asset_base_from_env(env) == url
 
 
 def test_two_apps_do_not_share_state(good_atlas: frontlines.Atlas):
@@ -202,17 +218,3 @@ def test_two_apps_do_not_share_state(good_atlas: frontlines.Atlas):
     a.slider.value = pd.Timestamp("2016-12-01")
     assert b.date == pd.Timestamp("2016-07-16")
     assert a.view_id != b.view_id
-
-
-def test_published_map_file_is_the_same_for_every_reader(good_atlas: frontlines.Atlas, tmp_path):
-    # regression: folium's random element ids made a new file for every kernel
-    a = App(good_atlas, "2016-07-16", asset_base="/voila/files/static")
-    b = App(good_atlas, "2016-12-01", asset_base="/voila/files/static")
-    url_a = a.publish_map(tmp_path, "/voila/files/static")
-    url_b = b.publish_map(tmp_path, "/voila/files/static")
-    assert url_a == url_b
-    assert len(list(tmp_path.glob("explorer-*.html"))) == 1
-    page = (tmp_path / url_a.rsplit("/", 1)[1]).read_text(encoding="utf-8")
-    assert '<script src="leaflet/leaflet.js"></script>' in page
-    assert '"__view__"' in page and a.view_id not in page
-    assert f"#date=2016-12-01&amp;view={b.view_id}" in b.map_html()  # escaped in the attribute

@@ -1,4 +1,4 @@
-"""Maps on a page: the inline fragment, iframes, stable names."""
+"""Maps on a page: the inline fragment and iframes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 import folium
 
-from frontlines.embed import HtmlOutput, iframe, map_fragment, stable_names
+from frontlines.embed import HtmlOutput, iframe, map_fragment
 
 
 def small_map() -> folium.Map:
@@ -55,11 +55,6 @@ def test_iframe_escapes_its_page_and_title():
     assert 'srcdoc="&lt;p onclick=&quot;x&quot;&gt;a&lt;/p&gt;"' in text
     assert html.unescape(re.search(r'srcdoc="([^"]*)"', text).group(1)) == '<p onclick="x">a</p>'
     assert 'src="/a?b=1&amp;c=2"' in iframe("", "t", src="/a?b=1&c=2")
-
-
-def test_stable_names_number_folium_names_in_order():
-    a, b = "a" * 32, "b" * 32
-    assert stable_names(f"map_{b} geo_json_{a} map_{b}") == "map_0 geo_json_1 map_0"
 
 
 def test_html_output_bundle():

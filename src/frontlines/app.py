@@ -14,23 +14,20 @@ plus the text panels, so the reader's zoom and pan are kept and nothing heavy is
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import json
 import os
-import time
 import uuid
 from collections.abc import Mapping
-from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 import folium
 import ipywidgets as W
 import pandas as pd
 
-from .assets import stage_static
+from .assets import LEAFLET_FILES, install_voila_template, installed_template, template_static_url
 from .atlas import YEAR_END, YEAR_START, Atlas
-from .embed import FRAGMENT_MIME, HtmlOutput, iframe, inline_leaflet, map_fragment, stable_names
+from .embed import FRAGMENT_MIME, HtmlOutput, iframe, inline_leaflet, map_fragment
 from .maps import control_map, format_date, sources_html, syria_map
 from .request import wait_for_request
 from .text import t
@@ -77,33 +74,33 @@ _DATE_TOKEN = "__FRONTLINES_FIRST_DATE__"
 
 
 def asset_base_from_env(env: Mapping[str, str]) -> str | None:
-    """The URL of the staged ``static`` folder as Voila serves it, or None outside Voila.
+    """The URL of the folder holding ``leaflet/`` as Voila serves it, or None outside Voila.
 
-    Voila sets ``SCRIPT_NAME`` (or, in a preheated kernel, ``VOILA_BASE_URL``) to the server's
-    base URL. Serving one notebook it serves that notebook's folder at ``voila/files/``;
-    serving a tree (``voila/render/...``) it serves the tree root there.
+    Voila gives a kernel its base URL (``VOILA_BASE_URL``, also in a preheated kernel before
+    any request) and the request's path (``SCRIPT_NAME``: ``/`` for one notebook,
+    ``<base>voila/render/<path>`` for a notebook of a tree, as on Binder). Leaflet is served
+    with the reader template (:func:`frontlines.assets.template_static_url`), at a URL that
+    does not depend on the notebook's path.
 
     Examples
     --------
-    >>> asset_base_from_env({"SCRIPT_NAME": "/", "PATH_INFO": ""})
-    '/voila/files/static'
-    >>> asset_base_from_env({"SCRIPT_NAME": "/user/x/",
-    ...                      "PATH_INFO": "/voila/render/notebooks/aleppo.ipynb"})
-    '/user/x/voila/files/notebooks/static'
+    >>> asset_base_from_env({"VOILA_BASE_URL": "/", "SCRIPT_NAME": "/"})
+    '/voila/templates/frontlines/static'
+    >>> asset_base_from_env({"VOILA_BASE_URL": "/user/x/",
+    ...                      "SCRIPT_NAME": "/user/x/voila/render/notebooks/aleppo.ipynb"})
+    '/user/x/voila/templates/frontlines/static'
+    >>> asset_base_from_env({"SCRIPT_NAME": "/user/x/voila/render/notebooks/aleppo.ipynb"})
+    '/user/x/voila/templates/frontlines/static'
     >>> asset_base_from_env({}) is None
     True
     """
-    base = env.get("SCRIPT_NAME") or env.get("VOILA_BASE_URL")
-    if base is None:
-        return None
-    base = base if base.endswith("/") else base + "/"
-    path = env.get("PATH_INFO", "")
-    marker = "voila/render/"
-    if marker in path:
-        folder = path.split(marker, 1)[1].rsplit("/", 1)
-        sub = folder[0] + "/" if len(folder) == 2 else ""
-        return f"{base}voila/files/{sub}static"
-    return f"{base}voila/files/static"
+    base = env.get("VOILA_BASE_URL")
+    if not base:
+        path = env.get("SCRIPT_NAME")
+        if path is None:
+            return None
+        base = path.split("voila/render/", 1)[0] if "voila/render/" in path else path
+    return template_static_url(base or "/")
 
 
 def date_from_query(query: str, default: pd.Timestamp = DEFAULT_DATE) -> tuple[pd.Timestamp, str]:
@@ -244,8 +241,6 @@ class App:
         self._map_fragment = (
             map_fragment(m, t("ui.map_title", lang)) if asset_base is not None else ""
         )
-        #: Set by :meth:`publish_map`: the map page's URL, served as a static file.
-        self.map_url: str | None = None
         self.summary = W.HTML()
         self.stats = W.HTML()
         self.events = W.Select(
@@ -332,29 +327,30 @@ class App:
     # ------------------------------------------------------------------ building
 
     @classmethod
-    def for_server(cls, atlas: Atlas, notebook_dir: str | Path | None = None) -> App:
+    def for_server(cls, atlas: Atlas) -> App:
         """The app for the server the kernel runs under, before any reader's request.
 
-        Under Voila it stages Leaflet beside the notebook and publishes the map page there;
-        elsewhere (JupyterLab, nbconvert) maps embed Leaflet. It does not wait for the
-        request: a preheated kernel renders the whole page with it in advance, and the
-        notebook's last cell calls :meth:`apply_request`, which moves the date to the one the
-        reader's link asks for.
+        Under Voila, maps load Leaflet from the reader template's static folder (installed
+        at set-up; installed now if it is missing); elsewhere (JupyterLab, nbconvert) maps
+        embed Leaflet. It does not wait for the request: a preheated kernel renders the
+        whole page in advance, and the notebook's last cell calls :meth:`apply_request`,
+        which moves the date to the one the reader's link asks for.
         """
         base = asset_base_from_env(os.environ)
-        if base is not None and notebook_dir is not None:
-            stage_static(Path(notebook_dir) / "static")
+        if (
+            base is not None
+            and not (installed_template() / "static" / "leaflet" / LEAFLET_FILES[0]).exists()
+        ):
+            install_voila_template()
         app = cls(atlas, DEFAULT_DATE, asset_base=base)
-        if base is not None and notebook_dir is not None:
-            app.publish_map(Path(notebook_dir) / "static", base)
         _release_memory()
         return app
 
     @classmethod
-    def from_request(cls, atlas: Atlas, notebook_dir: str | Path | None = None) -> App:
+    def from_request(cls, atlas: Atlas) -> App:
         """:meth:`for_server`, then :meth:`apply_request`: the app for the current request
         (``?date=`` or ``?chapter=``)."""
-        app = cls.for_server(atlas, notebook_dir)
+        app = cls.for_server(atlas)
         app.apply_request()
         return app
 
@@ -384,40 +380,13 @@ class App:
         )
 
     def map_html(self) -> str:
-        """The explorer map as an ``<iframe>``, opening on the current date.
+        """The explorer map as an ``<iframe>`` (``srcdoc``), opening on the current date.
 
-        Displayed as a plain output (not a widget), it appears with the page's text instead
-        of waiting for the widgets; afterwards it follows the date the widgets choose. Once
-        :meth:`publish_map` has saved the page as a file, the iframe loads that file (cached
-        by the browser, shared by every reader) with the date and view in its URL's hash.
+        Every front end shows it (JupyterLab, nbconvert, Voila with another template);
+        afterwards it follows the date the widgets choose.
         """
         iso = self.date.date().isoformat()
-        title = t("ui.map_title", self.lang)
-        if self.map_url:
-            return iframe("", title, src=f"{self.map_url}#date={iso}&view={self.view_id}")
-        return iframe(self._map_page.replace(_DATE_TOKEN, iso), title)
-
-    def publish_map(self, folder: str | Path, url: str) -> str:
-        """Save the map page in ``folder`` (a folder served at ``url``); return its URL.
-
-        The file name carries a hash of the content, so a changed map gets a new name and no
-        browser shows a stale one. Leaflet is loaded relative to the page (``leaflet/``).
-        """
-        page = self._map_page.replace(f"{self.asset_base}/leaflet/", "leaflet/")
-        page = page.replace(f'"{self.view_id}"', '"__view__"')
-        page = stable_names(page)
-        name = f"explorer-{hashlib.sha256(page.encode()).hexdigest()[:16]}.html"
-        path = Path(folder) / name
-        if not path.exists():
-            tmp = path.with_suffix(f".{self.view_id}.tmp")
-            tmp.write_text(page.replace(_DATE_TOKEN, DEFAULT_DATE.date().isoformat()), "utf-8")
-            tmp.replace(path)
-            # Pages of older data: drop those no reader can still be viewing (a day old).
-            for old in Path(folder).glob("explorer-*.html"):
-                if old != path and time.time() - old.stat().st_mtime > 86_400:
-                    old.unlink(missing_ok=True)
-        self.map_url = f"{url.rstrip('/')}/{name}"
-        return self.map_url
+        return iframe(self._map_page.replace(_DATE_TOKEN, iso), t("ui.map_title", self.lang))
 
     def map_inline(self) -> str:
         """The explorer map as a block of the host page (:func:`frontlines.embed.map_fragment`),

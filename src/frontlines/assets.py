@@ -1,7 +1,10 @@
 """Local copies of the browser assets (Leaflet), taken from registry packages at set-up time.
 
-Nothing is fetched from a CDN: :func:`stage_static` copies Leaflet from the ``xstatic-leaflet``
-package into a folder the web server serves (git-ignored), and maps point at that folder.
+Nothing is fetched from a CDN. :func:`install_voila_template` installs the reader's Voila
+template with Leaflet (from the ``xstatic-leaflet`` package) in its ``static`` folder, which
+Voila serves at ``<base url>voila/templates/frontlines/static/`` however it was started (one
+notebook, a folder tree, or as a Jupyter server extension on Binder) and whatever template
+the page itself uses. Maps point at that URL (:func:`template_static_url`).
 """
 
 from __future__ import annotations
@@ -15,11 +18,15 @@ __all__ = [
     "stage_static",
     "leaflet_urls",
     "install_voila_template",
+    "installed_template",
+    "template_static_url",
     "LEAFLET_FILES",
+    "TEMPLATE_NAME",
     "TEMPLATE_SOURCE",
 ]
 
 LEAFLET_FILES = ("leaflet.js", "leaflet.css")
+TEMPLATE_NAME = "frontlines"
 #: The reader's Voila template in the repository (Voila's lab template without CDN requests).
 TEMPLATE_SOURCE = Path(__file__).resolve().parents[2] / "share" / "jupyter" / "voila" / "templates"
 
@@ -56,18 +63,38 @@ def leaflet_urls(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, 
     )
 
 
+def template_static_url(base_url: str) -> str:
+    """Where a Voila server at ``base_url`` serves the reader template's ``static`` folder.
+
+    Examples
+    --------
+    >>> template_static_url("/user/x/")
+    '/user/x/voila/templates/frontlines/static'
+    """
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    return f"{base}voila/templates/{TEMPLATE_NAME}/static"
+
+
+def installed_template(prefix: str | Path = sys.prefix) -> Path:
+    """The folder the reader template is installed in under ``prefix``."""
+    return Path(prefix) / "share" / "jupyter" / "voila" / "templates" / TEMPLATE_NAME
+
+
 def install_voila_template(prefix: str | Path = sys.prefix) -> Path:
-    """Copy the ``frontlines`` Voila template into ``prefix/share/jupyter/voila/templates``.
+    """Install the ``frontlines`` Voila template, with Leaflet, under ``prefix``.
 
     Voila finds templates only under Jupyter's data paths; the Makefile and Binder call this
     after installing the package, so that any ``voila`` started in the repository (which reads
-    ``voila.json``) finds the template. Returns the installed template folder.
+    ``voila.json``) finds the template. Leaflet goes into the template's ``static/leaflet``.
+    Returns the installed template folder.
     """
-    src = TEMPLATE_SOURCE / "frontlines"
-    dst = Path(prefix) / "share" / "jupyter" / "voila" / "templates" / "frontlines"
+    src = TEMPLATE_SOURCE / TEMPLATE_NAME
+    dst = installed_template(prefix)
     dst.mkdir(parents=True, exist_ok=True)
     for f in src.iterdir():
-        shutil.copyfile(f, dst / f.name)
+        if f.is_file():
+            shutil.copyfile(f, dst / f.name)
+    stage_static(dst / "static")
     return dst
 
 

@@ -1,4 +1,4 @@
-"""Putting folium maps on a page: as an ``<iframe>``, as a stable page file, or inline.
+"""Putting folium maps on a page: in an ``<iframe>``, or inline in the page itself.
 
 A folium map renders to a whole HTML page. The app shows the Syria and compare maps in
 iframes (``srcdoc``); the explorer map is *inline* in Voila's page (:func:`map_fragment`), so
@@ -10,7 +10,6 @@ inside Voila's page is created late and reloaded when the page is laid out). Out
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 import folium
@@ -24,7 +23,6 @@ __all__ = [
     "iframe",
     "inline_leaflet",
     "map_fragment",
-    "stable_names",
 ]
 
 #: The MIME type of an inline map in an output bundle. The reader's Voila template writes it
@@ -61,32 +59,6 @@ def inline_leaflet(m: folium.Map) -> None:
     m.default_js, m.default_css = [], []
     m.get_root().header.add_child(Element(f"<style>{css}</style>"), index=0)
     m.get_root().header.add_child(Element(f"<script>{js}</script>"), index=0)
-
-
-#: A folium element's JavaScript name: a lower-case word and 32 hex digits, not inside a URL.
-_FOLIUM_NAME = re.compile(r"(?<![\w/.%-])([a-z][a-z_]*?)_([0-9a-f]{32})(?![0-9a-f])")
-
-
-def stable_names(page: str) -> str:
-    """Replace folium's random element names (``map_<32 hex>``) by numbered ones.
-
-    The same map then renders to the same page in every kernel, so a published file's name
-    (a hash of its content) is stable and one cached file serves every reader.
-
-    Examples
-    --------
-    >>> stable_names("var map_" + "a" * 32 + " = 1; map_" + "a" * 32 + ".x; geo_json_" + "b" * 32)
-    'var map_0 = 1; map_0.x; geo_json_1'
-    >>> stable_names("function geo_json_" + "c" * 32 + "_styler")
-    'function geo_json_0_styler'
-    >>> url = "https://example.org/story_" + "d" * 32
-    >>> stable_names(url) == url
-    True
-    """
-    names: dict[str, str] = {}
-    return _FOLIUM_NAME.sub(
-        lambda m: f"{m.group(1)}_{names.setdefault(m.group(2), str(len(names)))}", page
-    )
 
 
 def map_fragment(m: folium.Map, title: str, height: str = "70vh") -> str:

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.browser.voila_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, start_voila
+from tests.browser.voila_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    start_jupyter_server,
+    start_voila,
+)
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +27,34 @@ def voila_url() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def binder_url() -> Iterator[str]:
+    """A Jupyter Server with Voila as its extension, under a base URL, as Binder runs it."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    proc = start_jupyter_server(port, "/user/test/")
+    try:
+        yield f"http://127.0.0.1:{port}/user/test/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def standalone_map(tmp_path_factory) -> Path:
+    """The explorer map as a page of its own, Leaflet embedded, written to a file."""
+    import frontlines
+    from frontlines.app import CHAPTERS
+    from frontlines.embed import inline_leaflet
+    from frontlines.timemap import timeline_map
+
+    m = timeline_map(frontlines.load().layers, "2016-09-08", view_id="x", chapters=CHAPTERS)
+    inline_leaflet(m)
+    path = tmp_path_factory.mktemp("standalone") / "explorer.html"
+    path.write_text(m.get_root().render(), encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from tests.browser.voila_support import ARTIFACTS, REPO
+from tests.browser.voila_support import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -53,11 +53,12 @@ def test_map_is_in_the_page_with_leaflet_served_locally(page, voila_url):
     html = page.request.get(voila_url).text()  # the page as served, before any script ran
     start = html.index('<div class="fl-inline-map"')
     fragment = html[start : html.index("</script></div>", start)]
-    assert '<script src="/voila/files/static/leaflet/leaflet.js"></script>' in fragment
+    leaflet = "/voila/templates/frontlines/static/leaflet/leaflet.js"
+    assert f'<script src="{leaflet}"></script>' in fragment
     assert "cdn.jsdelivr" not in html and "unpkg" not in html
     assert len(fragment.encode()) < 300_000
     assert "user-scalable=no" not in html  # folium's page-level viewport is left out
-    assert any(u.endswith("/static/leaflet/leaflet.js") for u in page.requests_made)
+    assert any(u.endswith(leaflet) for u in page.requests_made)
     # fitted to the city once Voila shows the page, although drawn while it was hidden
     assert page.evaluate("window.frontlinesTimemap.zoom()") >= 11
     box = explorer.bounding_box()
@@ -84,19 +85,15 @@ def test_map_opens_on_the_linked_date_without_the_kernel(page, voila_url):
         ("?date=2017-01-01", "2016-09-08"),  # outside 2016
         ("?chapter=nope&date=2016-05-05", "2016-09-08"),  # a bad chapter wins, as in the app
         ("?chapter=%3Cscript%3E", "2016-09-08"),
+        ("", "2016-09-08"),
     ],
 )
-def test_published_map_page_reads_the_link(page, voila_url, query, expected):
-    """The map page as a file (the fallback for other templates, and a static page)."""
-    files = sorted((REPO / "notebooks" / "static").glob("explorer-*.html"), key=_mtime)
-    url = f"{voila_url}voila/files/static/{files[-1].name}{query}#date=2016-09-08&view=x"
-    page.goto(url)
+def test_map_as_its_own_page_reads_the_link(page, standalone_map, query, expected):
+    """The explorer as a page of its own (as a static build will publish it), no server."""
+    page.goto(standalone_map.as_uri() + query + "#date=2016-09-08&view=x")
     page.locator("path.leaflet-interactive").first.wait_for(timeout=WAIT_MS)
     assert map_date(page) == expected
-
-
-def _mtime(path) -> float:
-    return path.stat().st_mtime
+    assert page.title() == "Aleppo on " + pd.Timestamp(expected).strftime("%-d %B %Y")
 
 
 def test_keyboard_step_changes_map_and_stats_and_keeps_zoom(page, voila_url):

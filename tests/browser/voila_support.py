@@ -32,6 +32,47 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_until_up(proc: subprocess.Popen[bytes], url: str, what: str) -> subprocess.Popen[bytes]:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+        except urllib.error.HTTPError:
+            return proc  # the server answers (404 for a bare folder is fine)
+        except OSError:
+            time.sleep(0.3)
+            continue
+        return proc
+    proc.kill()
+    raise RuntimeError(f"{what} did not start: {url}")
+
+
+def start_jupyter_server(port: int, base_url: str = "/user/test/") -> subprocess.Popen[bytes]:
+    """Jupyter Server at the repository's root with Voila as its extension, as on Binder
+    (where readers open ``<base_url>voila/render/notebooks/aleppo.ipynb``)."""
+    jupyter = Path(sys.executable).with_name("jupyter")
+    log = open(ARTIFACTS / f"jupyter-server-{port}.log", "wb")  # noqa: SIM115 - closed with the process
+    env = dict(os.environ, JUPYTER_PATH=str(REPO / "share" / "jupyter"))
+    proc = subprocess.Popen(
+        [
+            str(jupyter),
+            "server",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.base_url={base_url}",
+            "--IdentityProvider.token=",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    return _wait_until_up(proc, f"http://127.0.0.1:{port}{base_url}api", "Jupyter Server")
+
+
 def start_voila(notebook: str, port: int, *extra: str) -> subprocess.Popen[bytes]:
     voila = Path(sys.executable).with_name("voila")
     log = open(ARTIFACTS / f"voila-{port}.log", "wb")  # noqa: SIM115 - closed with the process
@@ -52,15 +93,4 @@ def start_voila(notebook: str, port: int, *extra: str) -> subprocess.Popen[bytes
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/", timeout=1)
-        except urllib.error.HTTPError:
-            return proc  # the server answers (404 for the bare folder is fine)
-        except OSError:
-            time.sleep(0.3)
-            continue
-        return proc
-    proc.kill()
-    raise RuntimeError(f"Voila did not start on port {port}")
+    return _wait_until_up(proc, f"http://127.0.0.1:{port}/voila/static/", "Voila")
