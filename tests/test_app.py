@@ -218,3 +218,14 @@ def test_two_apps_do_not_share_state(good_atlas: frontlines.Atlas):
     a.slider.value = pd.Timestamp("2016-12-01")
     assert b.date == pd.Timestamp("2016-07-16")
     assert a.view_id != b.view_id
+
+
+def test_figures_per_stretch_match_the_layers_on_every_day(atlas: frontlines.Atlas):
+    # the app computes areas and routes once per stretch between change dates
+    app = App(atlas)
+    for day in pd.date_range("2016-01-01", "2016-12-31", freq="D"):
+        s = app.figures(day)
+        assert s["areas"] == atlas.city_area_km2(day), day
+        direct = atlas.routes_at(day)
+        assert list(s["routes"]["status"]) == list(direct["status"]), day
+        assert list(s["routes"]["serves"]) == list(direct["serves"]), day

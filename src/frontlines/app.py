@@ -14,6 +14,7 @@ plus the text panels, so the reader's zoom and pan are kept and nothing heavy is
 from __future__ import annotations
 
 import base64
+import bisect
 import html
 import json
 import os
@@ -25,6 +26,7 @@ import folium
 import ipywidgets as W
 import pandas as pd
 
+from . import timeline
 from .assets import LEAFLET_FILES, install_voila_template, installed_template, template_static_url
 from .atlas import YEAR_END, YEAR_START, Atlas
 from .embed import FRAGMENT_MIME, HtmlOutput, iframe, inline_leaflet, map_fragment
@@ -183,6 +185,12 @@ class App:
         self.lang = lang
         self.view_id = uuid.uuid4().hex[:10]
         self._stats_cache: dict[pd.Timestamp, dict] = {}
+        # Control and route status change only on these dates: what lies between two of them
+        # (areas, routes) is computed once per stretch, not once per day.
+        self._changes = timeline.change_dates(atlas.layers)
+        self._stretch_cache: dict[int, tuple[dict[str, float], pd.DataFrame]] = {}
+        ev = atlas.layers.events
+        self._slider_events = ev[ev["date"] >= YEAR_START].sort_values(["date", "id"])
         first = as_date(date)
         days = pd.date_range(YEAR_START, YEAR_END - pd.Timedelta(days=1), freq="D")
         L = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
@@ -445,10 +453,9 @@ class App:
         if when in self._stats_cache:
             return self._stats_cache[when]
         a, lang = self.atlas, self.lang
-        areas = a.city_area_km2(when)
+        areas, routes = self._stretch(when)
         current, total = a.siege_days(when)  # from the cached siege calendar
         besieged = current > 0
-        routes = a.routes_at(when)
         open_n = int((routes["status"] == "open").sum())
         parts = [
             t("summary.area", lang, faction=t(f"faction.{f}", lang), km2=round(km2))
@@ -486,6 +493,14 @@ class App:
         self._stats_cache[when] = out
         return out
 
+    def _stretch(self, when: pd.Timestamp) -> tuple[dict[str, float], pd.DataFrame]:
+        """Areas held in the city and the routes on ``when``, shared by every day of the
+        stretch between two change dates."""
+        key = bisect.bisect_right(self._changes, when)
+        if key not in self._stretch_cache:
+            self._stretch_cache[key] = (self.atlas.city_area_km2(when), self.atlas.routes_at(when))
+        return self._stretch_cache[key]
+
     def _stats_html(self, s: dict) -> str:
         lang = self.lang
         rows = "".join(
@@ -509,9 +524,8 @@ class App:
         return f'<p role="alert" class="fl-notice">{_e(notice)}</p>' if notice else ""
 
     def _update_events(self, when: pd.Timestamp) -> None:
-        ev = self.atlas.layers.events
-        ev = ev[ev["date"] >= YEAR_START]
-        near = ev.assign(gap=(ev["date"] - when).abs()).sort_values(["gap", "date"])
+        ev = self._slider_events
+        near = ev.assign(gap=(ev["date"] - when).abs()).sort_values(["gap", "date"], kind="stable")
         near = near.head(_EVENT_ROWS).sort_values(["date", "id"])
         self._refreshing_events = True
         try:
