@@ -42,7 +42,7 @@ def test_date_change_updates_beacon_and_text_not_the_map(app: App):
     app.slider.value = pd.Timestamp("2016-07-17")
     assert f'data-view="{app.view_id}">2016-07-17<' in app.beacon.value
     assert "On 17 July 2016" in app.summary.value
-    assert "was besieged: day 1 of this siege, 1 days" in app.summary.value
+    assert "was besieged: day 1 of this siege, 1 day in 2016 so far" in app.summary.value
     assert app._map_page == page_before  # the map follows the beacon; it is not re-rendered
     assert app.play.value == app.slider.index
 

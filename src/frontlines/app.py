@@ -462,10 +462,11 @@ class App:
             for f, km2 in sorted(areas.items(), key=lambda kv: -kv[1])
         ]
         date_txt = format_date(when, lang)
+        days = t("unit.days", lang, count=total)
         siege = (
-            t("summary.besieged", lang, current=current, total=total)
+            t("summary.besieged", lang, current=current, total_days=days)
             if besieged
-            else t("summary.not_besieged", lang, total=total)
+            else t("summary.not_besieged", lang, total_days=days)
         )
         route_txt = "; ".join(
             f"{r['name']}: {t(f'status.{r.status}', lang)} ({t(f'faction.{r.serves}', lang)})"
@@ -611,7 +612,7 @@ class App:
             f"{_e(t(f'faction.{r.after}', lang))}</li>"
             for _, r in ch.iterrows()
         )
-        head = t("ui.changed", lang, n=len(ch), a=format_date(a, lang), b=format_date(b, lang))
+        head = t("ui.changed", lang, count=len(ch), a=format_date(a, lang), b=format_date(b, lang))
         self.compare_result.value = f"<p role='status'>{_e(head)}</p><ul>{items}</ul>"
         zb = self.atlas.control_at(b)
         m = control_map(

@@ -155,7 +155,7 @@ class _Legend(MacroElement):
     _template = Template(
         """{% macro html(this, kwargs) %}
 <style>
-.fl-legend{position:absolute;z-index:1000;bottom:28px;left:10px;background:#fff;padding:6px 8px;
+.fl-legend{position:absolute;z-index:1000;bottom:52px;left:10px;background:#fff;padding:6px 8px;
  border:1px solid #888;border-radius:4px;font:13px/1.35 system-ui,sans-serif;max-width:48%}
 .fl-legend summary{cursor:pointer;font-weight:bold}
 @media (max-width:520px){.fl-legend{font-size:12px;max-width:70%}}

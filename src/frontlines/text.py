@@ -2,18 +2,27 @@
 
 The story itself lives in the reader notebook's Markdown cells; this catalogue holds the
 labels, legend entries and messages the package renders. Strings use ``str.format`` fields.
+A message that counts something is a dict of plural forms keyed by CLDR plural category
+(``one``, ``other``; Arabic will also need ``zero``, ``two``, ``few`` and ``many``), chosen by
+:data:`PLURAL_RULES` for the language and the ``count`` given to :func:`t`.
 The Arabic edition will add an ``"ar"`` catalogue with the same keys (``direction: rtl``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["CATALOGUES", "t", "LANG_DEFAULT"]
+__all__ = ["CATALOGUES", "PLURAL_RULES", "t", "LANG_DEFAULT"]
 
 LANG_DEFAULT = "en"
 
-CATALOGUES: dict[str, dict[str, str]] = {
+#: The CLDR plural category of a count, per language.
+PLURAL_RULES: dict[str, Callable[[int], str]] = {
+    "en": lambda n: "one" if n == 1 else "other",
+}
+
+CATALOGUES: dict[str, dict[str, str | dict[str, str]]] = {
     "en": {
         "direction": "ltr",
         "legend.title": "Who held what",
@@ -72,7 +81,10 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "ui.from": "From",
         "ui.to": "To",
         "ui.compare": "Show what changed",
-        "ui.changed": "{n} districts changed hands between {a} and {b}",
+        "ui.changed": {
+            "one": "{count} district changed hands between {a} and {b}",
+            "other": "{count} districts changed hands between {a} and {b}",
+        },
         "ui.download": "Download the data shown",
         "ui.download_geojson": "Districts on {date} (GeoJSON)",
         "ui.download_csv": "Districts on {date} (CSV)",
@@ -88,8 +100,9 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "category.diplomatic": "diplomatic",
         "category.humanitarian": "humanitarian",
         "summary.area": "{faction} about {km2} km²",
-        "summary.besieged": "East Aleppo was besieged: day {current} of this siege, {total} days in 2016 so far",
-        "summary.not_besieged": "East Aleppo was not besieged ({total} days besieged in 2016 so far)",
+        "summary.besieged": "East Aleppo was besieged: day {current} of this siege, {total_days} in 2016 so far",
+        "summary.not_besieged": "East Aleppo was not besieged ({total_days} besieged in 2016 so far)",
+        "unit.days": {"one": "{count} day", "other": "{count} days"},
         "summary.sentence": "On {date}, inside Aleppo city: {areas}. {siege}. Supply routes: {routes}.",
         "notice.bad_date": "The link asked for the date {value!r}, which is not a date in 2016 (YYYY-MM-DD); showing {date} instead.",
         "notice.outside": "The link asked for {value}, outside 2016; showing {date} instead.",
@@ -110,17 +123,28 @@ CATALOGUES: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str = LANG_DEFAULT, **fields: Any) -> str:
+def t(key: str, lang: str = LANG_DEFAULT, count: int | None = None, **fields: Any) -> str:
     """Look up ``key`` in the catalogue of ``lang`` and fill its fields.
 
     Falls back to English for a missing key; an unknown key raises ``KeyError`` so that
-    typos fail in tests rather than reach readers.
+    typos fail in tests rather than reach readers. A message with plural forms needs
+    ``count``, which is also its ``{count}`` field.
 
     Examples
     --------
     >>> t("map.title", date="8 September 2016")
     'Aleppo on 8 September 2016'
+    >>> t("unit.days", count=1), t("unit.days", count=12)
+    ('1 day', '12 days')
     """
     cat = CATALOGUES.get(lang, CATALOGUES[LANG_DEFAULT])
     text = cat.get(key, CATALOGUES[LANG_DEFAULT][key])
+    if isinstance(text, dict):
+        if count is None:
+            raise TypeError(f"{key!r} has plural forms: pass count")
+        rule = PLURAL_RULES.get(lang, PLURAL_RULES[LANG_DEFAULT])
+        forms = text
+        text = forms.get(rule(count), forms["other"])
+    if count is not None:
+        fields["count"] = count
     return text.format(**fields) if fields else text
