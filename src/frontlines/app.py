@@ -6,30 +6,31 @@ instance, so every reader's kernel is independent; the date shown is the only st
 everything on screen is derived from it and the layers.
 
 The explorer map is drawn once per app (:func:`frontlines.timemap.timeline_map`) and shown
-as a plain output (``map_display()``), so it appears with the page's text rather than after
-the widgets. A date change updates a small *beacon* element that the map's script watches,
-plus the text panels, so the reader's zoom and pan are kept and nothing heavy is re-rendered.
+as a plain output (``map_display()``): under Voila the reader template writes it into the page
+itself, so it is drawn while Voila's front end loads, before the widgets. A date change
+updates a small *beacon* element that the map's script watches, plus the text panels, so the
+reader's zoom and pan are kept and nothing heavy is re-rendered. What a reader's link asks
+for is read in :mod:`frontlines.links`; downloads are built in :mod:`frontlines.export`.
 """
 
 from __future__ import annotations
 
-import base64
 import bisect
 import html
-import json
 import os
 import uuid
-from collections.abc import Mapping
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
 import folium
 import ipywidgets as W
 import pandas as pd
 
 from . import timeline
-from .assets import LEAFLET_FILES, install_voila_template, installed_template, template_static_url
+from .assets import LEAFLET_FILES, install_voila_template, installed_template
 from .atlas import YEAR_END, YEAR_START, Atlas
 from .embed import FRAGMENT_MIME, HtmlOutput, iframe, inline_leaflet, map_fragment
+from .export import cells_on, data_link
+from .links import CHAPTERS, DEFAULT_DATE, asset_base_from_env, date_from_query
 from .maps import control_map, format_date, sources_html, syria_map
 from .request import wait_for_request
 from .text import t
@@ -44,17 +45,6 @@ __all__ = [
     "date_from_query",
 ]
 
-#: The day the story behind this explainer ran (Bloomberg, 8 September 2016).
-DEFAULT_DATE = pd.Timestamp("2016-09-08")
-#: Chapter ids and their dates, in story order.
-CHAPTERS: dict[str, pd.Timestamp] = {
-    "north-cut": pd.Timestamp("2016-02-03"),
-    "siege": pd.Timestamp("2016-07-17"),
-    "breakthrough": pd.Timestamp("2016-08-06"),
-    "deal": pd.Timestamp("2016-09-09"),
-    "fall": pd.Timestamp("2016-11-28"),
-    "end": pd.Timestamp("2016-12-22"),
-}
 #: Sites drawn on the city map (the others belong to the Syria-wide map).
 CITY_SITES = (
     "citadel",
@@ -73,71 +63,6 @@ CITY_SITES = (
 )
 _EVENT_ROWS = 5
 _DATE_TOKEN = "__FRONTLINES_FIRST_DATE__"
-
-
-def asset_base_from_env(env: Mapping[str, str]) -> str | None:
-    """The URL of the folder holding ``leaflet/`` as Voila serves it, or None outside Voila.
-
-    Voila gives a kernel its base URL (``VOILA_BASE_URL``, also in a preheated kernel before
-    any request) and the request's path (``SCRIPT_NAME``: ``/`` for one notebook,
-    ``<base>voila/render/<path>`` for a notebook of a tree, as on Binder). Leaflet is served
-    with the reader template (:func:`frontlines.assets.template_static_url`), at a URL that
-    does not depend on the notebook's path.
-
-    Examples
-    --------
-    >>> asset_base_from_env({"VOILA_BASE_URL": "/", "SCRIPT_NAME": "/"})
-    '/voila/templates/frontlines/static'
-    >>> asset_base_from_env({"VOILA_BASE_URL": "/user/x/",
-    ...                      "SCRIPT_NAME": "/user/x/voila/render/notebooks/aleppo.ipynb"})
-    '/user/x/voila/templates/frontlines/static'
-    >>> asset_base_from_env({"SCRIPT_NAME": "/user/x/voila/render/notebooks/aleppo.ipynb"})
-    '/user/x/voila/templates/frontlines/static'
-    >>> asset_base_from_env({}) is None
-    True
-    """
-    base = env.get("VOILA_BASE_URL")
-    if not base:
-        path = env.get("SCRIPT_NAME")
-        if path is None:
-            return None
-        base = path.split("voila/render/", 1)[0] if "voila/render/" in path else path
-    return template_static_url(base or "/")
-
-
-def date_from_query(query: str, default: pd.Timestamp = DEFAULT_DATE) -> tuple[pd.Timestamp, str]:
-    """The date a query string asks for (``date=YYYY-MM-DD`` or ``chapter=ID``) and a message.
-
-    A missing value gives ``default`` silently; a malformed or unknown one gives ``default``
-    and a message saying so (shown to the reader, escaped).
-
-    Examples
-    --------
-    >>> date_from_query("date=2016-09-10")[0]
-    Timestamp('2016-09-10 00:00:00')
-    >>> date_from_query("chapter=siege")[0]
-    Timestamp('2016-07-17 00:00:00')
-    >>> d, msg = date_from_query("date=2016-02-30")
-    >>> d == DEFAULT_DATE and "2016-02-30" in msg
-    True
-    """
-    params = parse_qs(query or "")
-    if "chapter" in params:
-        raw = params["chapter"][0][:40]
-        if raw in CHAPTERS:
-            return CHAPTERS[raw], ""
-        return default, t("notice.bad_chapter", value=raw, date=format_date(default))
-    values = params.get("date")
-    if not values:
-        return default, ""
-    raw = values[0][:40]
-    try:
-        when = as_date(raw)
-    except ValueError:
-        return default, t("notice.bad_date", value=raw, date=format_date(default))
-    if not (YEAR_START <= when < YEAR_END):
-        return default, t("notice.outside", value=raw, date=format_date(default))
-    return when, ""
 
 
 def _release_memory() -> None:
@@ -663,67 +588,24 @@ class App:
 
     def data_shown(self) -> tuple[str, str]:
         """GeoJSON and CSV of the cells on the current date, with sources and licences."""
-        when = self.date
-        z = self.atlas.control_at(when)
-        entry = self.atlas.layers.entry("aleppo_control")
-        cols = [
-            "id",
-            "name",
-            "name_ar",
-            "in_city",
-            "faction",
-            "since",
-            "until",
-            "confidence",
-            "area_km2",
-            "precision_m",
-            "note",
-        ]
-        df = z[cols + ["geometry"]].copy()
-        df["parties"] = [" ".join(p) for p in z["parties"]]
-        df["sources"] = [" ".join(s) for s in z["sources"]]
-        for c in ("since", "until"):
-            df[c] = [None if pd.isna(v) else v.date().isoformat() for v in df[c]]
-        df["area_km2"] = df["area_km2"].round(3)
-        gj = json.loads(df.to_json())
-        gj["date"] = when.date().isoformat()
-        gj["licence"] = entry["licence"]
-        gj["attribution"] = entry["attribution"]
-        gj["note"] = "District outlines are approximate; see precision_m and sources."
-        csv = (
-            df.drop(columns="geometry")
-            .assign(
-                date=when.date().isoformat(),
-                licence=entry["licence"],
-                attribution=entry["attribution"],
-            )
-            .to_csv(index=False, lineterminator="\n")
-        )
-        return json.dumps(gj, ensure_ascii=False), csv
+        return cells_on(self.atlas, self.date)
 
     def prepare_download(self) -> None:
-        """Offer the data shown as GeoJSON and CSV files (data: links)."""
+        """Offer the data shown as GeoJSON and CSV files (``data:`` links)."""
         gj, csv = self.data_shown()
         iso = self.date.date().isoformat()
-
-        def link(text: str, mime: str, name: str, label: str) -> str:
-            b64 = base64.b64encode(text.encode("utf-8")).decode("ascii")
-            return f'<a download="{name}" href="data:{mime};base64,{b64}">{_e(label)}</a>'
-
+        day = format_date(self.date, self.lang)
         self.downloads.value = (
             "<p>"
-            + link(
+            + data_link(
                 gj,
                 "application/geo+json",
                 f"aleppo-{iso}.geojson",
-                t("ui.download_geojson", self.lang, date=format_date(self.date, self.lang)),
+                t("ui.download_geojson", self.lang, date=day),
             )
             + " · "
-            + link(
-                csv,
-                "text/csv",
-                f"aleppo-{iso}.csv",
-                t("ui.download_csv", self.lang, date=format_date(self.date, self.lang)),
+            + data_link(
+                csv, "text/csv", f"aleppo-{iso}.csv", t("ui.download_csv", self.lang, date=day)
             )
             + "</p>"
         )
