@@ -76,6 +76,11 @@ def _release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+def _button(label: str, **kw: object) -> W.Button:
+    """A button as wide as its label (ipywidgets' fixed width cuts longer labels short)."""
+    return W.Button(description=label, layout=W.Layout(width="auto"), **kw)
+
+
 def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
@@ -141,8 +146,8 @@ class App:
         )
         # the slider is the source: a link's first sync copies source to target in the browser
         W.jslink((self.slider, "index"), (self.play, "value"))
-        self.prev_button = W.Button(description=L("ui.prev"), tooltip=L("ui.prev_tip"))
-        self.next_button = W.Button(description=L("ui.next"), tooltip=L("ui.next_tip"))
+        self.prev_button = _button(L("ui.prev"), tooltip=L("ui.prev_tip"))
+        self.next_button = _button(L("ui.next"), tooltip=L("ui.next_tip"))
         self.prev_button.on_click(lambda _: self.step(-1))
         self.next_button.on_click(lambda _: self.step(1))
         self.chapters = W.ToggleButtons(
@@ -235,7 +240,7 @@ class App:
             max=(YEAR_END - pd.Timedelta(days=1)).date(),
             style={"description_width": "initial"},
         )
-        self.compare_button = W.Button(description=L("ui.compare"), button_style="info")
+        self.compare_button = _button(L("ui.compare"), button_style="info")
         self.compare_button.on_click(lambda _: self.compare())
         self.compare_result = W.HTML()
         self.compare_map = W.HTML(layout=W.Layout(width="100%"))
@@ -249,7 +254,7 @@ class App:
             ]
         )
 
-        self.download_button = W.Button(description=L("ui.download"))
+        self.download_button = _button(L("ui.download"))
         self.download_button.on_click(lambda _: self.prepare_download())
         self.downloads = W.HTML()
         self.data_view = W.VBox(

@@ -194,5 +194,11 @@ def test_phone_layout(browser, voila_url):
             "document.querySelector('.fl-inline-map').getBoundingClientRect().width"
         )
         assert map_width >= 0.6 * 390
+        # regression: "Download the data shown" was cut to "Download the data ..."
+        clipped = page.evaluate(
+            "[...document.querySelectorAll('button')].filter(b => b.offsetWidth > 0 &&"
+            " b.scrollWidth > b.clientWidth + 1).map(b => b.textContent)"
+        )
+        assert clipped == []
     finally:
         context.close()
