@@ -415,7 +415,14 @@ def syria_map(
 ) -> folium.Map:
     """Build the Syria-wide map of one snapshot: schematic zones, border, context, towns."""
     colours = colours or FACTION_COLOURS
-    m = folium.Map(location=SYRIA_CENTRE, zoom_start=7, min_zoom=5, tiles=None, control_scale=True)
+    m = folium.Map(
+        location=SYRIA_CENTRE,
+        zoom_start=7,
+        min_zoom=5,
+        zoom_snap=0.25,  # fit the country closely: no tiles to keep on whole zoom levels
+        tiles=None,
+        control_scale=True,
+    )
     m.default_js, m.default_css = leaflet_urls(asset_base)
     title = t("ui.syria_title", lang, date=format_date(when, lang))
     m.get_root().header.add_child(Element(f"<title>{_e(title)}</title>"))
