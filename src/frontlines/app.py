@@ -284,14 +284,6 @@ class App:
         _release_memory()
         return app
 
-    @classmethod
-    def from_request(cls, atlas: Atlas) -> App:
-        """:meth:`for_server`, then :meth:`apply_request`: the app for the current request
-        (``?date=`` or ``?chapter=``)."""
-        app = cls.for_server(atlas)
-        app.apply_request()
-        return app
-
     def apply_request(self) -> None:
         """Wait for the request (preheated kernels) and show the date its query asks for.
 
