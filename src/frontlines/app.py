@@ -170,14 +170,14 @@ class App:
             layout=hidden,
         )
         # Built for the story's date whatever the first date: the script restyles it for the
-        # date it is given, and every reader's kernel renders the same page.
+        # date it is given (a token, filled in when the map is displayed).
         m = self.build_map(DEFAULT_DATE)
         if asset_base is None:
             inline_leaflet(m)
-        # Rendered once; the first date is filled in when the map is displayed.
+        # Rendered once: the page (an iframe's) and, under Voila, the inline map from its parts.
         self._map_page = m.get_root().render()
         self._map_fragment = (
-            map_fragment(m, t("ui.map_title", lang)) if asset_base is not None else ""
+            map_fragment(m, t("ui.map_title", lang), render=False) if asset_base is not None else ""
         )
         self.summary = W.HTML()
         self.stats = W.HTML()

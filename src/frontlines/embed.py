@@ -30,23 +30,19 @@ __all__ = [
 FRAGMENT_MIME = "application/vnd.frontlines.map+html"
 
 
-def iframe(page: str, title: str, height: str = "70vh", src: str | None = None) -> str:
-    """An ``<iframe>`` holding a full HTML page (``srcdoc``), or loading ``src`` instead;
-    escaped, and sized for phones too.
+def iframe(page: str, title: str, height: str = "70vh") -> str:
+    """An ``<iframe>`` holding a full HTML page (``srcdoc``); escaped, and sized for phones.
 
     Examples
     --------
-    >>> iframe("", 'Map "A"', src="/a?b=1&c=2")  # doctest: +NORMALIZE_WHITESPACE
-    '<iframe class="fl-map" title="Map &quot;A&quot;" src="/a?b=1&amp;c=2"
+    >>> iframe('<p class="a">x & y</p>', 'Map "A"')  # doctest: +NORMALIZE_WHITESPACE
+    '<iframe class="fl-map" title="Map &quot;A&quot;"
+    srcdoc="&lt;p class=&quot;a&quot;&gt;x &amp; y&lt;/p&gt;"
     style="width:100%;height:70vh;min-height:360px;border:0;display:block"></iframe>'
     """
-    content = (
-        f'src="{html.escape(src, quote=True)}"'
-        if src
-        else (f'srcdoc="{html.escape(page, quote=True)}"')
-    )
     return (
-        f'<iframe class="fl-map" title="{html.escape(title, quote=True)}" {content}'
+        f'<iframe class="fl-map" title="{html.escape(title, quote=True)}"'
+        f' srcdoc="{html.escape(page, quote=True)}"'
         f' style="width:100%;height:{height};min-height:360px;border:0;display:block"></iframe>'
     )
 
@@ -61,14 +57,15 @@ def inline_leaflet(m: folium.Map) -> None:
     m.get_root().header.add_child(Element(f"<script>{js}</script>"), index=0)
 
 
-def map_fragment(m: folium.Map, title: str, height: str = "70vh") -> str:
+def map_fragment(m: folium.Map, title: str, height: str = "70vh", render: bool = True) -> str:
     """The map as a block of HTML for a host page (no ``<html>``, ``<head>`` or ``<body>``).
 
     Keeps what the map needs from folium's page header (Leaflet's script and stylesheet,
     class-scoped styles) and drops what would restyle the host page: the full-page
     ``html, body`` and ``#map`` rules, the viewport ``<meta>`` that forbids zooming on phones,
     and the ``<title>``. The map fills a box of ``height`` (at least 360 px) and the full
-    width, and is named ``title`` for screen readers.
+    width, and is named ``title`` for screen readers. Pass ``render=False`` when the map's
+    page has just been rendered (``m.get_root().render()``), to reuse its parts.
 
     Examples
     --------
@@ -84,7 +81,8 @@ def map_fragment(m: folium.Map, title: str, height: str = "70vh") -> str:
     False
     """
     fig = m.get_root()
-    fig.render()  # fills the header, body and script parts of the page
+    if render:
+        fig.render()  # fills the header, body and script parts of the page
     name = m.get_name()
     keep: list[str] = []
     for key, child in fig.header._children.items():

@@ -143,8 +143,7 @@ def t(key: str, lang: str = LANG_DEFAULT, count: int | None = None, **fields: An
         if count is None:
             raise TypeError(f"{key!r} has plural forms: pass count")
         rule = PLURAL_RULES.get(lang, PLURAL_RULES[LANG_DEFAULT])
-        forms = text
-        text = forms.get(rule(count), forms["other"])
+        text = text.get(rule(count), text["other"])
     if count is not None:
         fields["count"] = count
     return text.format(**fields) if fields else text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,16 +18,19 @@ from tests.browser.voila_support import (
 )
 
 
+def _serving(proc: subprocess.Popen[bytes], url: str) -> Iterator[str]:
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
 @pytest.fixture(scope="session")
 def voila_url() -> Iterator[str]:
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
-    proc = start_voila("notebooks/aleppo.ipynb", port)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    yield from _serving(start_voila("notebooks/aleppo.ipynb", port), f"http://127.0.0.1:{port}/")
 
 
 @pytest.fixture(scope="session")
@@ -35,11 +39,7 @@ def binder_url() -> Iterator[str]:
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
     proc = start_jupyter_server(port, "/user/test/")
-    try:
-        yield f"http://127.0.0.1:{port}/user/test/"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    yield from _serving(proc, f"http://127.0.0.1:{port}/user/test/")
 
 
 @pytest.fixture(scope="session")

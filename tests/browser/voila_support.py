@@ -47,50 +47,42 @@ def _wait_until_up(proc: subprocess.Popen[bytes], url: str, what: str) -> subpro
     raise RuntimeError(f"{what} did not start: {url}")
 
 
+def _start(argv: list[str], log_name: str, ready_url: str, what: str) -> subprocess.Popen[bytes]:
+    """Start a server from the repository's root; the template is found in the repository
+    even if it was not installed into the venv."""
+    log = open(ARTIFACTS / log_name, "wb")  # noqa: SIM115 - closed with the process
+    env = dict(os.environ, JUPYTER_PATH=str(REPO / "share" / "jupyter"))
+    proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return _wait_until_up(proc, ready_url, what)
+
+
 def start_jupyter_server(port: int, base_url: str = "/user/test/") -> subprocess.Popen[bytes]:
     """Jupyter Server at the repository's root with Voila as its extension, as on Binder
     (where readers open ``<base_url>voila/render/notebooks/aleppo.ipynb``)."""
-    jupyter = Path(sys.executable).with_name("jupyter")
-    log = open(ARTIFACTS / f"jupyter-server-{port}.log", "wb")  # noqa: SIM115 - closed with the process
-    env = dict(os.environ, JUPYTER_PATH=str(REPO / "share" / "jupyter"))
-    proc = subprocess.Popen(
-        [
-            str(jupyter),
-            "server",
-            "--no-browser",
-            "--allow-root",
-            f"--port={port}",
-            "--ServerApp.ip=127.0.0.1",
-            "--ServerApp.port_retries=0",
-            f"--ServerApp.base_url={base_url}",
-            "--IdentityProvider.token=",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    return _wait_until_up(proc, f"http://127.0.0.1:{port}{base_url}api", "Jupyter Server")
+    argv = [
+        str(Path(sys.executable).with_name("jupyter")),
+        "server",
+        "--no-browser",
+        "--allow-root",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.base_url={base_url}",
+        "--IdentityProvider.token=",
+    ]
+    ready = f"http://127.0.0.1:{port}{base_url}api"
+    return _start(argv, f"jupyter-server-{port}.log", ready, "Jupyter Server")
 
 
 def start_voila(notebook: str, port: int, *extra: str) -> subprocess.Popen[bytes]:
-    voila = Path(sys.executable).with_name("voila")
-    log = open(ARTIFACTS / f"voila-{port}.log", "wb")  # noqa: SIM115 - closed with the process
-    # Find the reader template in the repository even if it was not installed into the venv.
-    env = dict(os.environ, JUPYTER_PATH=str(REPO / "share" / "jupyter"))
-    proc = subprocess.Popen(
-        [
-            str(voila),
-            notebook,
-            "--no-browser",
-            f"--port={port}",
-            "--Voila.ip=127.0.0.1",
-            "--Voila.port_retries=0",
-            *extra,
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    return _wait_until_up(proc, f"http://127.0.0.1:{port}/voila/static/", "Voila")
+    argv = [
+        str(Path(sys.executable).with_name("voila")),
+        notebook,
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0",
+        *extra,
+    ]
+    ready = f"http://127.0.0.1:{port}/voila/static/"
+    return _start(argv, f"voila-{port}.log", ready, "Voila")
