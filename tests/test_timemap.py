@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import frontlines
+from frontlines.citation import citation_html
 from frontlines.timemap import js_json, timeline_data, timeline_map
 
 
@@ -15,7 +16,11 @@ def test_table_rows_are_day_numbers(good_atlas: frontlines.Atlas):
     outskirt = d["cells"]["outskirt"]["rows"]
     assert outskirt[1][2:4] == ["contested", ["government", "rebels"]]
     assert [r[2] for r in d["routes"]["lifeline"]["rows"]] == ["open", "under_fire", "cut"]
-    assert all(d["sources"][i].startswith("https://") for r in east for i in r[5])
+    bib = good_atlas.layers.bibliography
+    cited = [c for r in east for c in r[5]]
+    assert cited and all(d["sources"][i] for i in cited)
+    # the script gets the very citations the Python popups show (one format, written once)
+    assert sorted(d["sources"]) == sorted(str(citation_html(bib[i])) for i in bib)
     assert d["colours"]["none"] and d["dash"]["cut"] == "2 8"
 
 

@@ -29,7 +29,7 @@ from . import timeline
 from .assets import LEAFLET_FILES, install_voila_template, installed_template
 from .atlas import YEAR_END, YEAR_START, Atlas
 from .embed import FRAGMENT_MIME, HtmlOutput, iframe, inline_leaflet, map_fragment
-from .export import cells_on, data_link
+from .export import bibliography_csv, cells_on, data_link
 from .links import CHAPTERS, DEFAULT_DATE, asset_base_from_env, date_from_query
 from .maps import control_map, format_date, sources_html, syria_map
 from .request import wait_for_request
@@ -463,6 +463,7 @@ class App:
             f"<p><strong>{_e(self._event_date(r))}: {_e(r['title'])}</strong> "
             f"<span class='fl-cat'>({_e(t(f'category.{r.category}', self.lang))})</span>"
             f"<br>{_e(r['summary'])}</p>"
+            f"<small>{self._sources_html(r['sources'])}</small>"
             for _, r in near.iterrows()
         )
 
@@ -492,6 +493,7 @@ class App:
                 L.towns,
                 L.context_lines,
                 when,
+                bib=self.atlas.layers.bibliography,
                 asset_base=self.asset_base or "static",
                 lang=self.lang,
             )
@@ -542,6 +544,7 @@ class App:
             self.atlas.routes_at(b),
             self.atlas.layers.sites.iloc[0:0],
             b,
+            bib=self.atlas.layers.bibliography,
             asset_base=self.asset_base or "static",
             lang=lang,
             highlight=set(ch.index),
@@ -561,10 +564,14 @@ class App:
         ev = ev[ev["date"] < YEAR_START].sort_values("date")
         items = "".join(
             f"<li><strong>{_e(self._event_date(r))}</strong>: {_e(r['title'])}. "
-            f"{_e(r['summary'])} <small>({sources_html(r['sources'][:2])})</small></li>"
+            f"{_e(r['summary'])}"
+            f"<small>{self._sources_html(r['sources'])}</small></li>"
             for _, r in ev.iterrows()
         )
         return f"<h3>{_e(t('ui.before_2016', self.lang))}</h3><ul>{items}</ul>"
+
+    def _sources_html(self, ids: tuple[str, ...]) -> str:
+        return sources_html(ids, self.atlas.layers.bibliography, self.lang)
 
     def _event_date(self, r: pd.Series) -> str:
         d, p = r["date"], r["date_precision"]
@@ -603,6 +610,13 @@ class App:
             + " · "
             + data_link(
                 csv, "text/csv", f"aleppo-{iso}.csv", t("ui.download_csv", self.lang, date=day)
+            )
+            + " · "
+            + data_link(
+                bibliography_csv(self.atlas, self.date),
+                "text/csv",
+                f"aleppo-{iso}-sources.csv",
+                t("ui.download_sources", self.lang, date=day),
             )
             + "</p>"
         )

@@ -12,6 +12,7 @@ import pandas as pd
 import shapely
 
 from . import stats, timeline
+from .bibliography import Source
 from .layers import Layers, read_layers
 from .schema import NONE
 from .timeline import DateLike, as_date
@@ -38,7 +39,7 @@ class Where:
     since: pd.Timestamp | None
     until: pd.Timestamp | None
     confidence: str | None
-    sources: tuple[str, ...]
+    sources: tuple[Source, ...]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ``YYYY-MM-DD``; ``until`` is exclusive)."""
@@ -50,7 +51,7 @@ class Where:
             "since": _iso(self.since),
             "until": _iso(self.until),
             "confidence": self.confidence,
-            "sources": list(self.sources),
+            "sources": [s.as_dict() for s in self.sources],
         }
 
 
@@ -122,7 +123,7 @@ class Atlas:
                     row["since"],
                     None if pd.isna(row["until"]) else row["until"],
                     row["confidence"],
-                    tuple(row["sources"]),
+                    tuple(self.cite(row["sources"])),
                 )
         return self._where_syria(t, pt)
 
@@ -137,7 +138,8 @@ class Atlas:
         if hits.empty:
             return Where(NONE, (), "syria", None, snap, until, None, ())
         z = hits.sort_values("id").iloc[0]
-        return Where(z["faction"], (), "syria", None, snap, until, z["confidence"], z["sources"])
+        srcs = tuple(self.cite(z["sources"]))
+        return Where(z["faction"], (), "syria", None, snap, until, z["confidence"], srcs)
 
     # ------------------------------------------------------------------ figures
 
@@ -181,6 +183,10 @@ class Atlas:
         }
 
     # ------------------------------------------------------------------ catalogue
+
+    def cite(self, ids: Any) -> list[Source]:
+        """The bibliography rows of source ``ids``, in order (see :class:`Source`)."""
+        return self.layers.cite(ids)
 
     def places(self) -> gpd.GeoDataFrame:
         """Every named feature (districts, sites, routes, towns) with name, kind and aliases."""

@@ -159,6 +159,7 @@ def _places(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _event_dicts(atlas: Atlas, start: str, end: str) -> list[dict[str, Any]]:
+    """Events as JSON-ready dicts, each source as an object of the bibliography."""
     ev = atlas.events_between(start, end)
     return [
         {
@@ -171,7 +172,7 @@ def _event_dicts(atlas: Atlas, start: str, end: str) -> list[dict[str, Any]]:
             "site_id": r["site_id"],
             "district_id": r["district_id"],
             "confidence": r["confidence"],
-            "sources": list(r["sources"]),
+            "sources": [s.as_dict() for s in atlas.cite(r["sources"])],
         }
         for _, r in ev.iterrows()
     ]
@@ -189,7 +190,7 @@ def _events(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
         w.writeheader()
         for r in rows:
-            w.writerow({**r, "sources": " ".join(r["sources"])})
+            w.writerow({**r, "sources": " ".join(s["id"] for s in r["sources"])})
     return 0
 
 

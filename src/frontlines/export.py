@@ -11,7 +11,7 @@ import pandas as pd
 from .atlas import Atlas
 from .timeline import DateLike, as_date
 
-__all__ = ["cells_on", "data_link"]
+__all__ = ["cells_on", "bibliography_csv", "data_link"]
 
 _COLUMNS = [
     "id",
@@ -45,6 +45,8 @@ def cells_on(atlas: Atlas, when: DateLike) -> tuple[str, str]:
     gj["licence"] = entry["licence"]
     gj["attribution"] = entry["attribution"]
     gj["note"] = "District outlines are approximate; see precision_m and sources."
+    cited = list(dict.fromkeys(i for ids in z["sources"] for i in ids))
+    gj["bibliography"] = [s.as_dict() for s in atlas.cite(cited)]
     csv = (
         df.drop(columns="geometry")
         .assign(
@@ -55,6 +57,14 @@ def cells_on(atlas: Atlas, when: DateLike) -> tuple[str, str]:
         .to_csv(index=False, lineterminator="\n")
     )
     return json.dumps(gj, ensure_ascii=False), csv
+
+
+def bibliography_csv(atlas: Atlas, when: DateLike) -> str:
+    """The bibliography rows the cells on ``when`` cite, as CSV (``geo/sources.csv``'s columns)."""
+    z = atlas.control_at(as_date(when))
+    cited = list(dict.fromkeys(i for ids in z["sources"] for i in ids))
+    rows = atlas.layers.sources.loc[cited]
+    return rows.to_csv(index=False, lineterminator="\n")
 
 
 def data_link(text: str, mime: str, name: str, label: str) -> str:

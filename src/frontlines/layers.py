@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
+from .bibliography import Source
 from .schema import LAYERS
 from .validate import MANIFEST, Problem, Record, check_folder
 
@@ -74,6 +76,7 @@ class Layers:
 
     folder: Path
     manifest: dict[str, Any]
+    sources: pd.DataFrame
     factions: pd.DataFrame
     districts: gpd.GeoDataFrame
     control: pd.DataFrame
@@ -90,6 +93,23 @@ class Layers:
     def entry(self, layer: str) -> dict[str, Any]:
         """The manifest entry of ``layer`` (title, licence, attribution, ...)."""
         return self.manifest["_by_name"][layer]
+
+    @cached_property
+    def bibliography(self) -> dict[str, Source]:
+        """Every bibliography row by source id."""
+        return {i: Source.from_row(r) for i, r in self.sources.to_dict("index").items()}
+
+    def cite(self, ids: Any) -> list[Source]:
+        """The bibliography rows of source ``ids`` (whitespace-separated text or a sequence).
+
+        Raises
+        ------
+        KeyError
+            For an id that is not in the bibliography (validation rules this out).
+        """
+        if isinstance(ids, str):
+            ids = ids.split()
+        return [self.bibliography[i] for i in ids]
 
 
 _DATE_COLUMNS = ("valid_from", "valid_to", "date", "snapshot_date", "active_from")
@@ -134,6 +154,7 @@ def read_layers(path: str | os.PathLike[str] | None = None) -> Layers:
     return Layers(
         folder=folder,
         manifest=checked.manifest,
+        sources=f["sources"].fillna(""),
         factions=f["factions"],
         districts=f["aleppo_districts"],
         control=f["aleppo_control"],

@@ -8,7 +8,7 @@ the optional online tile layer is off by default.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import folium
 import geopandas as gpd
@@ -18,6 +18,8 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from .assets import leaflet_urls
+from .bibliography import Source
+from .citation import citations_html
 from .style import FACTION_COLOURS, ROUTE_DASH, ROUTE_WEIGHT, faction_colour
 from .text import t
 
@@ -54,25 +56,16 @@ def _e(value: object) -> str:
     )
 
 
-def sources_html(urls: Iterable[str]) -> str:
-    """Escaped, clickable links (validated http(s) URLs only), opened in a new tab."""
-    links = [
-        f'<a href="{_e(u)}" target="_blank" rel="noopener noreferrer">{_e(_short(u))}</a>'
-        for u in urls
-    ]
-    return "<br>".join(links)
-
-
-def _short(url: str) -> str:
-    rest = url.split("://", 1)[-1]
-    return rest if len(rest) <= 60 else rest[:57] + "..."
+def sources_html(ids: Iterable[str], bib: Mapping[str, Source], lang: str = "en") -> str:
+    """The sources ``ids`` in the reader's citation format (escaped HTML, links open a new tab)."""
+    return str(citations_html(ids, bib, lang))
 
 
 def _iso(v: object) -> str | None:
     return None if v is None or pd.isna(v) else pd.Timestamp(v).date().isoformat()
 
 
-def cell_popup_html(row: pd.Series, lang: str = "en") -> str:
+def cell_popup_html(row: pd.Series, bib: Mapping[str, Source], lang: str = "en") -> str:
     """The popup of one cell: name, holder, since and until, confidence, sources, precision."""
     fac = row["faction"]
     if fac == "contested":
@@ -92,14 +85,14 @@ def cell_popup_html(row: pd.Series, lang: str = "en") -> str:
         parts.append(f"{_e(t('popup.confidence', lang))}: {_e(row['confidence'])}")
         if row.get("note"):
             parts.append(f"<em>{_e(row['note'])}</em>")
-        parts.append(f"{_e(t('popup.sources', lang))}:<br>{sources_html(row['sources'])}")
+        parts.append(f"{_e(t('popup.sources', lang))}:{sources_html(row['sources'], bib, lang)}")
     if row.get("approximate"):
         prec = int(row["precision_m"])
         parts.append(f"<small>{_e(t('popup.approximate', lang, precision=prec))}</small>")
     return "<br>".join(parts)
 
 
-def route_popup_html(r: pd.Series, lang: str = "en") -> str:
+def route_popup_html(r: pd.Series, bib: Mapping[str, Source], lang: str = "en") -> str:
     """The popup of a supply route on a date: status, faction served, since, sources."""
     status = r["status"]
     return "<br>".join(
@@ -109,19 +102,19 @@ def route_popup_html(r: pd.Series, lang: str = "en") -> str:
             f"{_e(t('popup.route_serves', lang))}: {_e(t(f'faction.{r.serves}', lang))}",
             f"{_e(t('popup.since', lang))}: {_e(format_date(r['since'], lang))}",
             f"{_e(t('popup.confidence', lang))}: {_e(r['status_confidence'])}",
-            f"{_e(t('popup.sources', lang))}:<br>{sources_html(r['status_sources'])}",
+            f"{_e(t('popup.sources', lang))}:{sources_html(r['status_sources'], bib, lang)}",
             f"<small>{_e(t('popup.approximate', lang, precision=int(r['precision_m'])))}</small>",
         ]
     )
 
 
-def site_popup_html(s: pd.Series, lang: str = "en") -> str:
+def site_popup_html(s: pd.Series, bib: Mapping[str, Source], lang: str = "en") -> str:
     """The popup of a named site: name, kind, sources and how precise its position is."""
     return "<br>".join(
         [
             f"<strong>{_e(s['name'])}</strong>",
             f"{_e(t('popup.site_kind', lang))}: {_e(s['kind'])}",
-            f"{_e(t('popup.sources', lang))}:<br>{sources_html(s['sources'])}",
+            f"{_e(t('popup.sources', lang))}:{sources_html(s['sources'], bib, lang)}",
             f"<small>{_e(t('popup.approximate', lang, precision=int(s['precision_m'])))}</small>",
         ]
     )
@@ -179,14 +172,16 @@ if (window.innerWidth < 520) {
         self.body = body  # built from escaped pieces only
 
 
-def add_sites(m: folium.Map, sites: gpd.GeoDataFrame, lang: str = "en") -> None:
+def add_sites(
+    m: folium.Map, sites: gpd.GeoDataFrame, bib: Mapping[str, Source], lang: str = "en"
+) -> None:
     """Draw named points as small white circles with an escaped tooltip and popup."""
     if not len(sites):
         return
     pts = sites.copy()
     pts["geometry"] = _rounded(pts.geometry)
     pts["label"] = [_e(n) for n in pts["name"]]
-    pts["popup"] = [site_popup_html(r, lang) for _, r in pts.iterrows()]
+    pts["popup"] = [site_popup_html(r, bib, lang) for _, r in pts.iterrows()]
     folium.GeoJson(
         pts[["id", "label", "popup", "geometry"]].to_json(),
         name=t("layer.sites", lang),
@@ -253,6 +248,7 @@ def control_map(
     sites: gpd.GeoDataFrame,
     when: pd.Timestamp,
     *,
+    bib: Mapping[str, Source],
     colours: dict[str, str] | None = None,
     asset_base: str = "static",
     tiles: bool = True,
@@ -271,6 +267,8 @@ def control_map(
         Named points (``Atlas.layers.sites``).
     when
         The date shown (for the title and labels).
+    bib
+        The bibliography (``Layers.bibliography``): source id -> :class:`Source`.
     colours
         Faction id -> fill colour; default :data:`frontlines.style.FACTION_COLOURS`.
     asset_base
@@ -294,7 +292,7 @@ def control_map(
 
     cells = zones.copy()
     cells["geometry"] = _rounded(cells.geometry)
-    cells["popup"] = [cell_popup_html(r, lang) for _, r in cells.iterrows()]
+    cells["popup"] = [cell_popup_html(r, bib, lang) for _, r in cells.iterrows()]
     cells["label"] = [
         f"{_e(r['name'])}: {_e(t(f'faction.{r.faction}', lang))}" for _, r in cells.iterrows()
     ]
@@ -358,7 +356,7 @@ def control_map(
         lines["label"] = [
             f"{_e(r['name'])}: {_e(t(f'status.{r.status}', lang))}" for _, r in lines.iterrows()
         ]
-        lines["popup"] = [route_popup_html(r, lang) for _, r in lines.iterrows()]
+        lines["popup"] = [route_popup_html(r, bib, lang) for _, r in lines.iterrows()]
         lines["colour"] = [faction_colour(f, colours) for f in lines["serves"]]
         data = lines[["id", "status", "label", "popup", "colour", "geometry"]].to_json()
         # a white casing keeps each route legible over cells of the same colour
@@ -386,7 +384,7 @@ def control_map(
             popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=320),
         ).add_to(m)
 
-    add_sites(m, sites, lang)
+    add_sites(m, sites, bib, lang)
     if tiles:
         add_tile_switch(m, lang)
 
@@ -408,6 +406,7 @@ def syria_map(
     lines: gpd.GeoDataFrame,
     when: pd.Timestamp,
     *,
+    bib: Mapping[str, Source],
     colours: dict[str, str] | None = None,
     asset_base: str = "static",
     tiles: bool = True,
@@ -436,7 +435,7 @@ def syria_map(
                 f"<strong>{_e(t(f'faction.{r.faction}', lang))}</strong>",
                 _e(format_date(r["snapshot_date"], lang)),
                 f"<em>{_e(r['note'])}</em>",
-                f"{_e(t('popup.sources', lang))}:<br>{sources_html(r['sources'])}",
+                f"{_e(t('popup.sources', lang))}:{sources_html(r['sources'], bib, lang)}",
             ]
         )
         for _, r in z.iterrows()

@@ -213,9 +213,18 @@ def _check_value(col: Column, raw: Any, ctx: tuple[str, str], out: Collector) ->
         out.add(file, rec, col.name, rule, msg)
 
     kind = col.kind
-    if kind in ("text", "id", "enum", "ref", "date", "confidence", "colour", "refs") and not (
-        isinstance(raw, str)
-    ):
+    if kind in (
+        "text",
+        "id",
+        "enum",
+        "ref",
+        "date",
+        "pdate",
+        "url",
+        "confidence",
+        "colour",
+        "refs",
+    ) and not (isinstance(raw, str)):
         bad("type", f"expected text, got {type(raw).__name__}")
         return None
     if kind == "id":
@@ -267,14 +276,28 @@ def _check_value(col: Column, raw: Any, ctx: tuple[str, str], out: Collector) ->
     if kind == "refs":
         return tuple(raw.split())
     if kind == "sources":
-        urls = raw.split() if isinstance(raw, str) else raw
-        if not isinstance(urls, list | tuple) or not all(isinstance(u, str) for u in urls):
-            bad("type", "expected URLs separated by whitespace, or a list of URLs")
+        ids = raw.split() if isinstance(raw, str) else raw
+        if not isinstance(ids, list | tuple) or not all(isinstance(u, str) for u in ids):
+            bad("type", "expected source ids separated by whitespace, or a list of ids")
             return ()
-        for u in urls:
-            if not _is_url(u):
-                bad("source-url", f"{u!r} is not an http(s) URL")
-        return tuple(urls)
+        for u in ids:
+            if _is_url(u):
+                bad("source-id", f"{u!r} is an address: cite the id of its row in sources.csv")
+            elif not _SLUG.match(u):
+                bad("source-id", f"{u!r} is not a source id (a lower-case slug)")
+        if len(set(ids)) != len(ids):
+            bad("source-id", "a source is cited twice")
+        return tuple(ids)
+    if kind == "url":
+        if not isinstance(raw, str) or not _is_url(raw):
+            bad("source-url", f"{raw!r} is not an http(s) URL")
+            return None
+        return raw
+    if kind == "pdate":
+        if not isinstance(raw, str) or not _partial_date(raw):
+            bad("date", f"{raw!r} is not a date in YYYY, YYYY-MM or YYYY-MM-DD form")
+            return None
+        return raw
     if kind == "confidence":
         if raw not in CONFIDENCE:
             bad("confidence", f"{raw!r} is not one of {', '.join(CONFIDENCE)}")
@@ -295,6 +318,15 @@ def _check_text(col: Column, text: str, bad: Any) -> None:
         bad("html", "contains control characters")
     if col.max_len and len(text) > col.max_len:
         bad("too-long", f"{len(text)} characters, over {col.max_len}")
+
+
+def _partial_date(v: str) -> bool:
+    """True for ``YYYY``, ``YYYY-MM`` or a real ``YYYY-MM-DD``."""
+    if re.fullmatch(r"\d{4}", v):
+        return True
+    if re.fullmatch(r"\d{4}-\d{2}", v):
+        return 1 <= int(v[5:]) <= 12
+    return to_date(v) is not None
 
 
 def _is_url(u: str) -> bool:

@@ -16,6 +16,8 @@ __all__ = [
     "Column",
     "LayerSpec",
     "LAYERS",
+    "OUTLET_TYPES",
+    "ALIGNMENTS",
     "spec",
 ]
 
@@ -26,6 +28,34 @@ FACTION_IDS = ("government", "rebels", "kurdish", "isis", "turkish_backed")
 CONTESTED = "contested"
 #: What a query answers where nobody is recorded as holding the ground.
 NONE = "none"
+#: The kinds of outlet a bibliography row may be (``dataset``: a published data package).
+OUTLET_TYPES = (
+    "wire",
+    "newspaper",
+    "broadcaster",
+    "un_agency",
+    "ngo",
+    "monitor",
+    "government",
+    "state_media",
+    "partisan_media",
+    "encyclopedia",
+    "blog",
+    "dataset",
+)
+#: The side of the war an outlet is owned by or reliably advocates for.
+ALIGNMENTS = (
+    "none",
+    "syrian_government",
+    "opposition",
+    "kurdish",
+    "russia",
+    "iran",
+    "turkey",
+    "qatar",
+    "saudi_arabia",
+    "united_states",
+)
 
 
 @dataclass(frozen=True)
@@ -35,8 +65,10 @@ class Column:
     ``kind`` is one of: ``id`` (a unique slug), ``text`` (plain text, no HTML), ``aliases``
     (a list of plain texts), ``bool``, ``number`` (a number > 0), ``int``, ``date``
     (``YYYY-MM-DD``), ``enum`` (one of ``choices``), ``ref`` (an id of layer ``ref``),
-    ``refs`` (whitespace-separated ids of layer ``ref``), ``sources`` (http(s) URLs),
-    ``confidence`` and ``colour`` (``#rrggbb``).
+    ``refs`` (whitespace-separated ids of layer ``ref``), ``sources`` (whitespace-separated
+    ids of the bibliography, layer ``sources``), ``url`` (an http(s) address), ``pdate`` (a
+    date that may be partial: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), ``confidence`` and
+    ``colour`` (``#rrggbb``).
     """
 
     name: str
@@ -72,6 +104,7 @@ def _provenance(precision: bool = False) -> tuple[Column, ...]:
         Column("sources", "sources"),
         Column("confidence", "confidence"),
         Column("note", "text", required=False, max_len=1000),
+        Column("audit_note", "text", required=False, max_len=4000),
     )
     if precision:
         return (Column("precision_m", "number"),) + cols
@@ -87,12 +120,34 @@ def _names() -> tuple[Column, ...]:
 
 
 _POLYGONS = ("Polygon", "MultiPolygon")
+# ISO 639-1 codes of the languages the sources are written in.
+_LANGUAGES = (
+    "ar", "bg", "bn", "da", "de", "el", "en", "es", "fa", "fi", "fr", "he", "hi", "id", "it",
+    "ja", "ku", "nl", "pl", "pt", "ro", "ru", "sv", "tr", "uk", "ur", "vi", "zh",
+)  # fmt: skip
 _LINES = ("LineString", "MultiLineString")
 _FACTION_OR_STATE = "factions"
 
 LAYERS: dict[str, LayerSpec] = {
     s.name: s
     for s in (
+        LayerSpec(
+            "sources",
+            "csv",
+            (
+                Column("source_id", "id"),
+                Column("publisher", "text", max_len=120),
+                Column("agency", "text", required=False, max_len=40),
+                Column("title", "text", max_len=300),
+                Column("published", "pdate", required=False),
+                Column("url", "url"),
+                Column("read_at", "url", required=False),
+                Column("language", "enum", choices=_LANGUAGES),
+                Column("outlet_type", "enum", choices=OUTLET_TYPES),
+                Column("alignment", "enum", choices=ALIGNMENTS),
+            ),
+            id_column="source_id",
+        ),
         LayerSpec(
             "factions",
             "csv",

@@ -22,6 +22,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from .assets import leaflet_urls
+from .citation import citation_html
 from .layers import Layers
 from .maps import (
     ALEPPO_CENTRE,
@@ -67,17 +68,21 @@ def _day(t: Any) -> int | None:
     return None if t is None or pd.isna(t) else int((pd.Timestamp(t) - YEAR0).days)
 
 
-def timeline_data(layers: Layers, colours: dict[str, str] | None = None) -> dict[str, Any]:
+def timeline_data(
+    layers: Layers, colours: dict[str, str] | None = None, lang: str = LANG_DEFAULT
+) -> dict[str, Any]:
     """The compact table the map's script reads: every history row as day numbers.
 
     Rows are ``[from_day, to_day or None, faction/status, parties/serves, confidence,
-    source indexes, note]``; days count from 1 January 2016; sources are listed once.
+    source indexes, note]``; days count from 1 January 2016. Sources are listed once, each
+    as its citation already rendered by :func:`frontlines.citation.citation_html` (escaped
+    HTML), so the script shows exactly what the Python popups show.
     """
     colours = colours or FACTION_COLOURS
-    urls: dict[str, int] = {}
+    ids: dict[str, int] = {}
 
     def idx(sources: tuple[str, ...]) -> list[int]:
-        return [urls.setdefault(u, len(urls)) for u in sources]
+        return [ids.setdefault(u, len(ids)) for u in sources]
 
     cells: dict[str, Any] = {}
     for _, c in layers.districts.iterrows():
@@ -118,7 +123,7 @@ def timeline_data(layers: Layers, colours: dict[str, str] | None = None) -> dict
     return {
         "cells": cells,
         "routes": routes,
-        "sources": list(urls),
+        "sources": [str(citation_html(layers.bibliography[i], lang)) for i in ids],
         "colours": {**colours, "none": NONE_COLOUR},
         "dash": ROUTE_DASH,
         "weight": ROUTE_WEIGHT,
@@ -239,7 +244,7 @@ def timeline_map(
     )
     route_layer.add_to(m)
 
-    add_sites(m, layers.sites if sites is None else sites, lang)
+    add_sites(m, layers.sites if sites is None else sites, layers.bibliography, lang)
     if tiles:
         add_tile_switch(m, lang)
     shown = set(layers.control["faction"])
@@ -249,12 +254,13 @@ def timeline_map(
     b = city.total_bounds
     bounds = [[float(b[1]), float(b[0])], [float(b[3]), float(b[2])]]
     chapter_dates = {k: as_date(v).date().isoformat() for k, v in (chapters or {}).items()}
+    data = timeline_data(layers, colours, lang)
     config = (
         "{"
         f"map: {m.get_name()}, cells: {cell_layer.get_name()},"
         f" casing: {casing.get_name()}, routes: {route_layer.get_name()},"
         f" date: {js_json(date_token or t0.date().isoformat())}, view: {js_json(view_id)},"
-        f" data: {js_json(timeline_data(layers, colours))}, strings: {js_json(_strings(lang))},"
+        f" data: {js_json(data)}, strings: {js_json(_strings(lang))},"
         f" chapters: {js_json(chapter_dates)}, bounds: {js_json(bounds)}"
         "}"
     )

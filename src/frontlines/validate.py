@@ -18,6 +18,14 @@ from typing import Any
 
 import shapely
 
+from .bibliography import (
+    Source,
+    allowed_confidence,
+    confidence_ok,
+    copy_host,
+    favoured_by_control,
+    favoured_by_route,
+)
 from .read import (
     DEFAULT_MAX_BYTES,
     MANIFEST,
@@ -323,6 +331,95 @@ def _check_events(file: str, recs: list[Record], out: Collector) -> None:
             )
 
 
+def _favoured(layer: str, v: dict[str, Any]) -> frozenset[str]:
+    """The factions a record favours, for the neutrality rule (all of them when it takes no
+    side, so that only unaligned sources count as neutral)."""
+    if layer == "aleppo_control":
+        return favoured_by_control(v.get("faction") or "", v.get("parties") or ())
+    if layer == "route_status":
+        return favoured_by_route(v.get("serves") or "", v.get("status") or "")
+    if layer == "syria_control":
+        return frozenset({v.get("faction") or ""})
+    return frozenset(FACTION_IDS)
+
+
+#: Outlet types whose rows need not carry a publication date (articles revised continuously,
+#: data packages).
+_UNDATED_TYPES = ("encyclopedia", "dataset")
+
+
+def _check_sources(
+    files: dict[str, str],
+    records: dict[str, list[Record]],
+    manifest: dict[str, Any],
+    out: Collector,
+) -> None:
+    """Bibliography rows are well formed and used; citations resolve; confidence follows the
+    rules of :mod:`frontlines.bibliography`."""
+    bib_recs = records.get("sources")
+    if bib_recs is None:
+        return
+    bib_file = files["sources"]
+    bib: dict[str, Source] = {}
+    for r in bib_recs:
+        v = r.values
+        if v.get("source_id") is None:
+            continue
+        url, read_at = v.get("url"), v.get("read_at")
+        if url and copy_host(url):
+            out.add(
+                bib_file,
+                r.label,
+                "url",
+                "source-copy-url",
+                f"{copy_host(url)} carries copies: put the original's address in url "
+                "and this one in read_at",
+            )
+        if url and read_at and url == read_at:
+            out.add(bib_file, r.label, "read_at", "source-read-at", "read_at repeats url")
+        if not v.get("published") and v.get("outlet_type") not in _UNDATED_TYPES:
+            out.add(bib_file, r.label, "published", "source-date", "a dated source needs a date")
+        if not r.bad:
+            bib[v["source_id"]] = Source.from_row(v)
+    known = {r.values.get("source_id") for r in bib_recs}
+    used: set[str] = set()
+    for name, recs in records.items():
+        if name == "sources":
+            continue
+        entry = manifest["_by_name"].get(name, {})
+        start = to_date((entry.get("period") or [None])[0])
+        for r in recs:
+            v = r.values
+            ids = v.get("sources") or ()
+            used.update(ids)
+            if "sources" in r.bad:  # reported by the reader; no cascade
+                continue
+            missing = [i for i in ids if i not in known]
+            for i in missing:
+                out.add(
+                    files[name], r.label, "sources", "source-unknown", f"{i!r} is not in sources"
+                )
+            level = v.get("confidence")
+            if missing or not ids or level is None or "confidence" in r.bad:
+                continue
+            if any(i not in bib for i in ids):  # a cited row is itself broken (reported)
+                continue
+            change = bool(LAYERS[name].history_of) and v.get("valid_from") != start
+            allowed, why = allowed_confidence([bib[i] for i in ids], _favoured(name, v), change)
+            if not confidence_ok(level, allowed):
+                out.add(
+                    files[name],
+                    r.label,
+                    "confidence",
+                    "confidence-rule",
+                    f"{level} is above what its sources allow ({allowed}): {why}",
+                )
+    for r in bib_recs:
+        sid = r.values.get("source_id")
+        if sid is not None and sid not in used:
+            out.add(bib_file, r.label, "source_id", "source-unused", "no layer cites this source")
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -384,4 +481,5 @@ def check_folder(folder: str | Path) -> Checked:
     if "events" in records:
         _check_events(files["events"], records["events"], out)
     _check_within_border(files, records, manifest, out)
+    _check_sources(files, records, manifest, out)
     return Checked(folder, manifest, records, out.problems)

@@ -201,11 +201,94 @@ def _():
     return edit_csv("events.csv", lambda r: r[1].__setitem__(col(r, "summary"), "&lt;script&gt;"))
 
 
-@case("javascript-source", "events.csv source-url")
+@case("javascript-source", "sources.csv source-url")
+def _():
+    return edit_csv("sources.csv", lambda r: r[1].__setitem__(col(r, "url"), "javascript:alert(1)"))
+
+
+@case("address-instead-of-id", "events.csv source-id")
 def _():
     return edit_csv(
-        "events.csv", lambda r: r[1].__setitem__(col(r, "sources"), "javascript:alert(1)")
+        "events.csv",
+        lambda r: r[1].__setitem__(col(r, "sources"), "https://example.org/wire/report"),
     )
+
+
+@case("unknown-source-id", "route_status.csv source-unknown")
+def _():
+    return edit_csv(
+        "route_status.csv", lambda r: r[1].__setitem__(col(r, "sources"), "fixture-wire no-such")
+    )
+
+
+def _with_sources(*rows: list[str]) -> dict[str, str]:
+    return edit_csv("sources.csv", lambda r: r.extend(list(x) for x in rows))
+
+
+@case("unused-source", "sources.csv source-unused")
+def _():
+    return _with_sources(
+        ["unused", "Fixture Post", "", "Never cited", "2016-08-01", "https://example.org/u", "",
+         "en", "newspaper", "none"]
+    )  # fmt: skip
+
+
+@case("copy-address-in-url", "sources.csv source-copy-url")
+def _():
+    return edit_csv(
+        "sources.csv",
+        lambda r: r[2].__setitem__(col(r, "url"), "http://piglix.com/piglix/Aleppo_Citadel"),
+    )
+
+
+@case("source-without-date", "sources.csv source-date")
+def _():
+    return edit_csv("sources.csv", lambda r: r[1].__setitem__(col(r, "published"), ""))
+
+
+@case("high-on-one-agency-story", "aleppo_control.csv confidence-rule")
+def _():
+    # two clients running one AFP story are one source: not enough for high
+    files = _with_sources(
+        ["afp-a", "Paper A", "AFP", "Rebels lose east", "2016-11-26", "https://example.org/a", "",
+         "en", "newspaper", "none"],
+        ["afp-b", "Paper B", "AFP", "Rebels lose east", "2016-11-26", "https://example.org/b", "",
+         "en", "newspaper", "none"],
+    )  # fmt: skip
+    files |= edit_csv(
+        "aleppo_control.csv", lambda r: r[2].__setitem__(col(r, "sources"), "afp-a afp-b")
+    )
+    return files
+
+
+@case("high-on-partisan-sources", "aleppo_control.csv confidence-rule")
+def _():
+    # the government's gain reported only by outlets on its side: at most medium
+    files = _with_sources(
+        ["state-a", "State Wire", "", "Army takes east", "2016-11-26", "https://example.org/s", "",
+         "en", "state_media", "syrian_government"],
+        ["ally-b", "Ally TV", "", "Army takes east", "2016-11-26", "https://example.org/t", "",
+         "en", "state_media", "russia"],
+    )  # fmt: skip
+    files |= edit_csv(
+        "aleppo_control.csv", lambda r: r[2].__setitem__(col(r, "sources"), "state-a ally-b")
+    )
+    return files
+
+
+@case("encyclopedia-alone-for-a-change", "aleppo_control.csv confidence-rule")
+def _():
+    files = _with_sources(
+        ["wiki", "Wikipedia (English)", "", "Battle of Aleppo", "", "https://example.org/w", "",
+         "en", "encyclopedia", "none"],
+    )  # fmt: skip
+
+    def f(rows):
+        rows[2][col(rows, "sources")] = "wiki"
+        rows[2][col(rows, "confidence")] = "medium"
+
+    files |= edit_csv("aleppo_control.csv", f)
+    return files
 
 
 @case("missing-source", "events.csv source-missing")
@@ -293,7 +376,7 @@ def _():
 def _():
     return edit_csv(
         "aleppo_control.csv",
-        lambda r: r.append(["nowhere", "rebels", "", "2016-01-01", "", r[1][5], "high", ""]),
+        lambda r: r.append(["nowhere", "rebels", "", "2016-01-01", "", r[1][5], "high", "", ""]),
     )
 
 
@@ -311,7 +394,9 @@ def _():
 def _():
     return edit_csv(
         "aleppo_control.csv",
-        lambda r: r.append(["west", "rebels", "", "2016-05-01", "2016-04-01", r[1][5], "low", ""]),
+        lambda r: r.append(
+            ["west", "rebels", "", "2016-05-01", "2016-04-01", r[1][5], "low", "", ""]
+        ),
     )
 
 
@@ -357,7 +442,7 @@ def _():
     "several-problems-one-file",
     "aleppo_control.csv confidence",
     "aleppo_control.csv html",
-    "aleppo_control.csv source-url",
+    "aleppo_control.csv source-id",
 )
 def _():
     def f(rows):

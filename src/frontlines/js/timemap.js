@@ -82,13 +82,16 @@
   }
   function line(parent, text) { parent.appendChild(el("div", text)); }
   function sources(parent, idx) {
+    // D.sources holds each citation as HTML escaped by Python's autoescaping template
+    // (frontlines.citation), the one place the citation format is written.
     parent.appendChild(el("div", label("popup.sources") + ":"));
+    var list = el("ul", null, {"class": "fl-sources"});
     idx.forEach(function (i) {
-      var url = D.sources[i];
-      var a = el("a", url.replace(/^https?:\/\//, "").slice(0, 60),
-                 {href: url, target: "_blank", rel: "noopener noreferrer"});
-      var d = el("div"); d.appendChild(a); parent.appendChild(d);
+      var li = el("li");
+      li.innerHTML = D.sources[i];
+      list.appendChild(li);
     });
+    parent.appendChild(list);
   }
   function factionName(f) { return label("faction." + f); }
 

