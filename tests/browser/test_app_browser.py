@@ -166,6 +166,29 @@ def test_district_popup_shows_sources(page, voila_url):
     assert popup.locator("a[href^='http']").count() >= 1
 
 
+def test_popup_cites_publisher_title_date_and_tags_partisan_outlets(page, voila_url):
+    explorer = open_app(page, voila_url + "?date=2016-12-10")
+    cells = explorer.locator("path.leaflet-interactive")
+    popup = explorer.locator(".fl-popup")
+    tagged = None
+    for i in range(cells.count()):
+        cells.nth(i).dispatch_event("click")
+        popup.wait_for(timeout=WAIT_MS)
+        if popup.locator(".fl-src-tag").count():
+            tagged = popup
+            break
+    assert tagged is not None, "no popup on 10 Dec shows a state or partisan source"
+    cite = tagged.locator(".fl-src").filter(has=page.locator(".fl-src-tag")).first
+    text = cite.inner_text()
+    # Publisher (agency), “Title”, date [tag]: the title links to the original
+    assert re.match(r"^[^,“]+(\([^)]+\))?, “.+”, ", text), text
+    assert re.search(r"\d{4}", text) and not text.startswith("http")
+    assert cite.locator("a[href^='http']").first.inner_text() in text
+    tag = cite.locator(".fl-src-tag").inner_text()
+    assert re.search(r"state media|pro-|government|aligned|leaning|owned", tag), tag
+    page.screenshot(path=str(ARTIFACTS / "popup-sources.png"))
+
+
 def test_axe_finds_no_serious_violations(page, voila_url):
     from axe_playwright_python.sync_playwright import Axe
 
