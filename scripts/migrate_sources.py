@@ -12,6 +12,7 @@ the researchers' findings (see :func:`merge`).
 
     python scripts/migrate_sources.py [--inventory build/migration/inventory.csv]
     python scripts/migrate_sources.py --merge build/research/batch-*.csv
+    python scripts/migrate_sources.py --enforce
 """
 
 from __future__ import annotations
@@ -142,6 +143,57 @@ def merge(research: list[Path]) -> int:
     return 0
 
 
+#: Where each derived layer's confidence comes from: the input table and its id column.
+_INPUT_OF = {
+    "aleppo_districts.geojson": ("inputs/district_points.csv", "id"),
+    "sites.geojson": ("inputs/sites.csv", "id"),
+    "supply_routes.geojson": ("inputs/routes.csv", "id"),
+    "context_lines.geojson": ("inputs/context_lines.csv", "id"),
+}
+
+
+def enforce() -> int:
+    """Lower every confidence above what its sources allow (the validator's
+    ``confidence-rule``), noting why in ``audit_note``; rebuild derived layers and repeat
+    until none is left. Prints the count of changes per level."""
+    import subprocess
+
+    from frontlines.validate import check_folder
+
+    changed: dict[str, int] = {}
+    for _ in range(5):
+        subprocess.run([sys.executable, str(GEO.parent / "scripts" / "build_geo.py")], check=True)
+        problems = [p for p in check_folder(GEO).problems if p.rule == "confidence-rule"]
+        if not problems:
+            break
+        edits: dict[Path, dict[int | str, tuple[str, str]]] = {}
+        for p in problems:
+            level = re.search(r"allow \((\w+)\)", p.message).group(1)
+            why = p.message.split(": ", 1)[1]
+            if p.file in _INPUT_OF:
+                rel, _ = _INPUT_OF[p.file]
+                key: int | str = p.record.removeprefix("feature ")
+            else:
+                rel = p.file
+                key = int(re.match(r"row (\d+)", p.record).group(1)) - 2
+            edits.setdefault(GEO / rel, {})[key] = (level, why)
+        for path, todo in edits.items():
+            fields, rows = read_rows(path)
+            for i, row in enumerate(rows):
+                hit = todo.get(i) or todo.get(row.get("id", ""))
+                if not hit:
+                    continue
+                level, why = hit
+                old = row["confidence"]
+                row["confidence"] = level
+                remark = f"Confidence lowered from {old} to {level} by the source rules: {why}."
+                row["audit_note"] = f"{row['audit_note']} | {remark}".strip(" |")
+                changed[f"{old}->{level}"] = changed.get(f"{old}->{level}", 0) + 1
+            write_rows(path, fields, rows)
+    print(f"confidence lowered: {changed}", file=sys.stderr)
+    return 0
+
+
 def _by_id(row: dict[str, str]) -> str:
     return row["source_id"]
 
@@ -150,9 +202,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--inventory", type=Path)
     ap.add_argument("--merge", type=Path, nargs="+", help="research files to apply")
+    ap.add_argument("--enforce", action="store_true", help="lower confidences the rules forbid")
     args = ap.parse_args(argv)
     if args.merge:
         return merge(args.merge)
+    if args.enforce:
+        return enforce()
     if (GEO / "sources.csv").exists():
         print("geo/sources.csv exists: the migration has run", file=sys.stderr)
         return 1
