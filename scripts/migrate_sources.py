@@ -38,6 +38,7 @@ BIB_COLUMNS = (
     "language",
     "outlet_type",
     "alignment",
+    "audit_note",
 )
 #: Sources the build script cites for the data packages it reads.
 BUILD_SOURCES = {
@@ -84,44 +85,78 @@ def write_rows(path: Path, fields: list[str], rows: list[dict[str, str]]) -> Non
     path.write_text(buf.getvalue(), encoding="utf-8")
 
 
-def merge(research: list[Path]) -> int:
+def context_key(path: Path, row: dict[str, str]) -> str:
+    """A record as the researchers' files name it: ``file.csv:id@date`` (``@`` alone when the
+    record has no date or sequence)."""
+    key = next((row[k] for k in ("id", "district_id", "route_id", "line_id", "polygon_id")
+                if row.get(k)), "?")  # fmt: skip
+    extra = row.get("valid_from") or row.get("snapshot_date") or row.get("seq") or ""
+    return f"{path.name}:{key}@{extra}"
+
+
+def merge(research: list[Path], fixups: Path | None = None) -> int:
     """Apply the re-reading: each research file has the bibliography's columns plus
     ``action`` (keep, recite, drop, new), ``replaces`` and ``remark``; later files override
-    earlier ones for the same id. Ids are then derived from each row's final ``url`` (rows
-    that turn out to cite one original merge), dropped ids leave the layers (a ``new`` row
-    takes the place of the ids it replaces), and every change is printed."""
+    earlier ones for the same id. ``fixups`` (``source_id, field, value``) then corrects
+    single fields: ``action``, ``title``, ``published``, or ``records``, the records a new
+    row supports among those citing the ids it replaces (``*`` for all). Ids are derived from
+    each row's final ``url`` (rows that turn out to cite one original merge), dropped ids
+    leave the layers, remarks go to ``audit_note``, and every record left without a source
+    is printed."""
     _, bib = read_rows(GEO / "sources.csv")
     found: dict[str, dict[str, str]] = {}
     for path in research:
         for row in read_rows(path)[1]:
+            prev = found.get(row["source_id"])
+            if prev and prev.get("remark") and prev["remark"] != row.get("remark"):
+                row["remark"] = f"{prev['remark']} | {row.get('remark', '')}".strip(" |")
             found[row["source_id"]] = row
+    targets: dict[str, set[str] | None] = {}
+    for fx in read_rows(fixups)[1] if fixups else []:
+        if fx["source_id"] not in found:
+            continue
+        if fx["field"] == "records":
+            targets[fx["source_id"]] = None if fx["value"] == "*" else set(fx["value"].split())
+        else:
+            found[fx["source_id"]][fx["field"]] = fx["value"]
     final: dict[str, dict[str, str]] = {}  # final id -> row
-    rename: dict[str, list[str]] = {}  # old id -> final ids (empty: dropped)
+    rename: dict[str, list[tuple[str, set[str] | None]]] = {}  # old id -> (final id, where)
     counts = {"keep": 0, "recite": 0, "drop": 0, "new": 0, "unreviewed": 0}
+
+    def add(row: dict[str, str], sid: str) -> None:
+        cur = final.setdefault(sid, {c: (row.get(c) or "").strip() for c in BIB_COLUMNS})
+        cur["source_id"] = sid
+        note = (row.get("remark") or "").strip()
+        if note and note not in cur["audit_note"]:
+            cur["audit_note"] = f"{cur['audit_note']} | {note}".strip(" |")
+
     for old in bib:
         row = found.get(old["source_id"])
         if row is None:
             counts["unreviewed"] += 1
             row = dict(old, action="keep")
+        else:
+            row = {**old, **row}
         counts[row["action"]] += 1
         if row["action"] == "drop":
             rename[old["source_id"]] = []
             continue
         sid = old["source_id"] if old["source_id"] in BUILD_SOURCES.values() else None
         sid = sid or source_id(row["url"].strip())
-        final.setdefault(sid, {c: (row.get(c) or "").strip() for c in BIB_COLUMNS})
-        final[sid]["source_id"] = sid
-        rename[old["source_id"]] = [sid]
-    for row in found.values():
+        add(row, sid)
+        rename[old["source_id"]] = [(sid, None)]
+    for fid, row in found.items():
         if row["action"] != "new":
             continue
         counts["new"] += 1
         sid = source_id(row["url"].strip())
-        final.setdefault(sid, {c: (row.get(c) or "").strip() for c in BIB_COLUMNS})
-        final[sid]["source_id"] = sid
+        add(row, sid)
         for old in row["replaces"].split():
-            rename.setdefault(old, [])
-            rename[old] = list(dict.fromkeys(rename[old] + [sid]))
+            rename.setdefault(old, []).append((sid, targets.get(fid)))
+    for row in found.values():  # remarks on rows re-cited in an earlier pass
+        sid = source_id((row.get("url") or "").strip())
+        if row["action"] != "drop" and sid in final:
+            add(row, sid)
     emptied = []
     for path in layer_files():
         fields, rows = read_rows(path)
@@ -129,12 +164,18 @@ def merge(research: list[Path]) -> int:
         if not cols:
             continue
         for row in rows:
+            where = context_key(path, row)
             had = " ".join(row[c] for c in cols).split()
             for col in cols:
-                ids = [n for i in row[col].split() for n in rename.get(i, [i])]
+                ids = [
+                    new
+                    for i in row[col].split()
+                    for new, only in rename.get(i, [(i, None)])
+                    if only is None or where in only
+                ]
                 row[col] = " ".join(dict.fromkeys(ids))
             if had and not row["sources"].split():
-                emptied.append(f"{path.relative_to(GEO)}:{record_key(path, row)}")
+                emptied.append(where)
         write_rows(path, fields, rows)
     write_rows(GEO / "sources.csv", list(BIB_COLUMNS), sorted(final.values(), key=_by_id))
     print(f"{counts} -> {len(final)} bibliography rows", file=sys.stderr)
@@ -202,10 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--inventory", type=Path)
     ap.add_argument("--merge", type=Path, nargs="+", help="research files to apply")
+    ap.add_argument("--fixups", type=Path, help="single-field corrections to the research")
     ap.add_argument("--enforce", action="store_true", help="lower confidences the rules forbid")
     args = ap.parse_args(argv)
     if args.merge:
-        return merge(args.merge)
+        return merge(args.merge, args.fixups)
     if args.enforce:
         return enforce()
     if (GEO / "sources.csv").exists():

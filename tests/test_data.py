@@ -114,12 +114,27 @@ def test_routes_named_in_the_brief_exist(atlas: frontlines.Atlas):
 
 
 def test_castello_road_changes_sides(atlas: frontlines.Atlas):
-    r = atlas.routes_at("2016-07-10").loc["castello_road"]
-    assert (r["status"], r["serves"]) == ("under_fire", "rebels")
+    # under fire long before 7 Jul (OCHA: YPG snipers in February; near-daily strikes from June)
+    for day in ("2016-02-20", "2016-06-15", "2016-07-10"):
+        r = atlas.routes_at(day).loc["castello_road"]
+        assert (r["status"], r["serves"]) == ("under_fire", "rebels"), day
+    assert atlas.routes_at("2016-01-15").loc["castello_road", "status"] == "open"
     assert atlas.routes_at("2016-07-20").loc["castello_road", "status"] == "cut"
-    # OCHA: opened to (government-side) civilian traffic on 23 Aug
-    assert atlas.routes_at("2016-08-20").loc["castello_road", "status"] == "cut"
-    assert atlas.routes_at("2016-08-23").loc["castello_road", "serves"] == "government"
+    # from 6 Aug the government's road, open to civilians at night from 23 Aug (OCHA)
+    r = atlas.routes_at("2016-08-20").loc["castello_road"]
+    assert (r["status"], r["serves"]) == ("under_fire", "government")
+    r = atlas.routes_at("2016-08-23").loc["castello_road"]
+    assert (r["status"], r["serves"]) == ("open", "government")
+
+
+def test_castello_road_and_the_government_detour_agree(atlas: frontlines.Atlas):
+    """Regression: the detour ran along Castello Road, open for the government from 6 Aug,
+    while Castello Road itself was still recorded as cut for the rebels until 23 Aug."""
+    for day in pd.date_range("2016-08-06", "2016-09-08"):
+        routes = atlas.routes_at(day)
+        castello, detour = routes.loc["castello_road"], routes.loc["gov_detour_castello"]
+        assert castello["serves"] == detour["serves"] == "government", day
+        assert castello["status"] == detour["status"], day
 
 
 def test_every_district_covered_every_day(atlas: frontlines.Atlas):

@@ -145,6 +145,7 @@ LAYERS: dict[str, LayerSpec] = {
                 Column("language", "enum", choices=_LANGUAGES),
                 Column("outlet_type", "enum", choices=OUTLET_TYPES),
                 Column("alignment", "enum", choices=ALIGNMENTS),
+                Column("audit_note", "text", required=False, max_len=4000),
             ),
             id_column="source_id",
         ),
