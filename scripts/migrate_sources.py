@@ -154,9 +154,9 @@ def merge(research: list[Path], fixups: Path | None = None) -> int:
         for old in row["replaces"].split():
             rename.setdefault(old, []).append((sid, targets.get(fid)))
     for row in found.values():  # remarks on rows re-cited in an earlier pass
-        sid = source_id((row.get("url") or "").strip())
-        if row["action"] != "drop" and sid in final:
-            add(row, sid)
+        url = (row.get("url") or "").strip()
+        if url and row["action"] != "drop" and source_id(url) in final:
+            add(row, source_id(url))
     emptied = []
     for path in layer_files():
         fields, rows = read_rows(path)
