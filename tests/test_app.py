@@ -138,13 +138,20 @@ def test_syria_view_renders_each_snapshot_once(app: App):
 def test_download_carries_sources_and_licence(app: App):
     app.prepare_download()
     links = re.findall(r'href="data:([^;]+);base64,([^"]+)"', app.downloads.value)
-    assert [m for m, _ in links] == ["application/geo+json", "text/csv"]
+    assert [m for m, _ in links] == ["application/geo+json", "text/csv", "text/csv"]
     gj = json.loads(base64.b64decode(links[0][1]))
     assert gj["date"] == "2016-07-16" and gj["licence"] == "CC0-1.0"
     props = {f["properties"]["id"]: f["properties"] for f in gj["features"]}
-    assert props["east"]["faction"] == "rebels" and props["east"]["sources"].startswith("https://")
+    assert (
+        props["east"]["faction"] == "rebels"
+        and props["east"]["sources"] == "fixture-wire fixture-paper"
+    )
+    assert [s["publisher"] for s in gj["bibliography"]] == ["Fixture Wire", "Fixture Daily"]
     csv_text = base64.b64decode(links[1][1]).decode()
     assert csv_text.splitlines()[0].endswith("date,licence,attribution")
+    bib = base64.b64decode(links[2][1]).decode().splitlines()
+    assert bib[0].startswith("source_id,publisher,agency,title,published,url,read_at")
+    assert len(bib) == 3 and bib[1].startswith("fixture-wire,Fixture Wire")
 
 
 def test_attribution_lists_every_layer(app: App):

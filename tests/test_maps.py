@@ -111,7 +111,7 @@ def test_sources_html_escapes_every_field():
         "", "en", "partisan_media", "syrian_government",
     )  # fmt: skip
     html = sources_html(["s"], {"s": src})
-    assert 'href="https://example.org/a?b=1&amp;c=&quot;x&quot;"' in html
+    assert 'href="https://example.org/a?b=1&amp;c=&#34;x&#34;"' in html
     assert "&lt;b&gt;Pub&lt;/b&gt; (AFP)" in html and "T &#34;x&#34; &amp; y" in html
     assert ", November 2016" in html
     assert '<span class="fl-src-tag">pro-government</span>' in html

@@ -229,7 +229,7 @@ def _with_sources(*rows: list[str]) -> dict[str, str]:
 def _():
     return _with_sources(
         ["unused", "Fixture Post", "", "Never cited", "2016-08-01", "https://example.org/u", "",
-         "en", "newspaper", "none"]
+         "en", "newspaper", "none", ""]
     )  # fmt: skip
 
 
@@ -251,9 +251,9 @@ def _():
     # two clients running one AFP story are one source: not enough for high
     files = _with_sources(
         ["afp-a", "Paper A", "AFP", "Rebels lose east", "2016-11-26", "https://example.org/a", "",
-         "en", "newspaper", "none"],
+         "en", "newspaper", "none", ""],
         ["afp-b", "Paper B", "AFP", "Rebels lose east", "2016-11-26", "https://example.org/b", "",
-         "en", "newspaper", "none"],
+         "en", "newspaper", "none", ""],
     )  # fmt: skip
     files |= edit_csv(
         "aleppo_control.csv", lambda r: r[2].__setitem__(col(r, "sources"), "afp-a afp-b")
@@ -266,9 +266,9 @@ def _():
     # the government's gain reported only by outlets on its side: at most medium
     files = _with_sources(
         ["state-a", "State Wire", "", "Army takes east", "2016-11-26", "https://example.org/s", "",
-         "en", "state_media", "syrian_government"],
+         "en", "state_media", "syrian_government", ""],
         ["ally-b", "Ally TV", "", "Army takes east", "2016-11-26", "https://example.org/t", "",
-         "en", "state_media", "russia"],
+         "en", "state_media", "russia", ""],
     )  # fmt: skip
     files |= edit_csv(
         "aleppo_control.csv", lambda r: r[2].__setitem__(col(r, "sources"), "state-a ally-b")
@@ -280,7 +280,7 @@ def _():
 def _():
     files = _with_sources(
         ["wiki", "Wikipedia (English)", "", "Battle of Aleppo", "", "https://example.org/w", "",
-         "en", "encyclopedia", "none"],
+         "en", "encyclopedia", "none", ""],
     )  # fmt: skip
 
     def f(rows):
