@@ -63,14 +63,6 @@ def layer_files() -> list[Path]:
     return sorted(GEO.glob("*.csv")) + sorted((GEO / "inputs").glob("*.csv"))
 
 
-def record_key(path: Path, row: dict[str, str]) -> str:
-    for k in ("id", "district_id", "route_id", "line_id", "polygon_id"):
-        if row.get(k):
-            extra = row.get("valid_from") or row.get("seq") or row.get("snapshot_date") or ""
-            return f"{row[k]}{'@' + extra if extra else ''}"
-    return "?"
-
-
 def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
@@ -274,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
                         for k in ("faction", "status", "title", "name", "note")
                         if row.get(k)
                     )
-                    where = f"{path.relative_to(GEO)}:{record_key(path, row)}"
+                    where = context_key(path, row)
                     cited.setdefault(sid, []).append((where, context))
                 row[col] = " ".join(dict.fromkeys(out))
         buf = io.StringIO()
