@@ -25,21 +25,12 @@ import re
 import sys
 from pathlib import Path
 
+from frontlines.schema import LAYERS
+from frontlines.validate import check_folder
+
 GEO = Path(__file__).resolve().parents[1] / "geo"
 SOURCE_COLUMNS = ("sources", "check_source")
-BIB_COLUMNS = (
-    "source_id",
-    "publisher",
-    "agency",
-    "title",
-    "published",
-    "url",
-    "read_at",
-    "language",
-    "outlet_type",
-    "alignment",
-    "audit_note",
-)
+BIB_COLUMNS = LAYERS["sources"].column_names
 #: Sources the build script cites for the data packages it reads.
 BUILD_SOURCES = {
     "https://github.com/nvkelso/natural-earth-vector": "natural-earth-vector",
@@ -190,8 +181,6 @@ def enforce() -> int:
     ``confidence-rule``), noting why in ``audit_note``; rebuild derived layers and repeat
     until none is left. Prints the count of changes per level."""
     import subprocess
-
-    from frontlines.validate import check_folder
 
     changed: dict[str, int] = {}
     for _ in range(5):

@@ -21,7 +21,7 @@ from frontlines.bibliography import (
     neutral,
 )
 from frontlines.citation import citation_html, citation_text, outlet_tag
-from frontlines.export import bibliography_csv, cells_on
+from frontlines.export import cells_on
 
 
 def src(sid="s", publisher="Paper", agency="", outlet="newspaper", alignment="none", **kw):
@@ -212,11 +212,11 @@ def test_where_returns_sources_as_objects(atlas):
 
 
 def test_downloads_carry_the_bibliography(atlas):
-    gj, _ = cells_on(atlas, "2016-09-10")
+    gj, _, sources = cells_on(atlas, "2016-09-10")
     doc = json.loads(gj)
     cited = {i for f in doc["features"] for i in f["properties"]["sources"].split()}
     assert {s["id"] for s in doc["bibliography"]} == cited
-    table = pd.read_csv(pd.io.common.StringIO(bibliography_csv(atlas, "2016-09-10")))
+    table = pd.read_csv(pd.io.common.StringIO(sources))
     assert set(table["source_id"]) == cited
     assert list(table.columns)[:6] == [
         "source_id",

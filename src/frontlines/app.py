@@ -29,7 +29,7 @@ from . import timeline
 from .assets import LEAFLET_FILES, install_voila_template, installed_template
 from .atlas import YEAR_END, YEAR_START, Atlas
 from .embed import FRAGMENT_MIME, HtmlOutput, iframe, inline_leaflet, map_fragment
-from .export import bibliography_csv, cells_on, data_link
+from .export import cells_on, data_link
 from .links import CHAPTERS, DEFAULT_DATE, asset_base_from_env, date_from_query
 from .maps import control_map, format_date, sources_html, syria_map
 from .request import wait_for_request
@@ -590,13 +590,13 @@ class App:
         )
         return f"<h3>{_e(t('ui.attribution', self.lang))}</h3><ul>{items}</ul>"
 
-    def data_shown(self) -> tuple[str, str]:
-        """GeoJSON and CSV of the cells on the current date, with sources and licences."""
+    def data_shown(self) -> tuple[str, str, str]:
+        """GeoJSON and CSV of the cells on the current date, and the sources they cite (CSV)."""
         return cells_on(self.atlas, self.date)
 
     def prepare_download(self) -> None:
         """Offer the data shown as GeoJSON and CSV files (``data:`` links)."""
-        gj, csv = self.data_shown()
+        gj, csv, sources = self.data_shown()
         iso = self.date.date().isoformat()
         day = format_date(self.date, self.lang)
         self.downloads.value = (
@@ -613,7 +613,7 @@ class App:
             )
             + " · "
             + data_link(
-                bibliography_csv(self.atlas, self.date),
+                sources,
                 "text/csv",
                 f"aleppo-{iso}-sources.csv",
                 t("ui.download_sources", self.lang, date=day),

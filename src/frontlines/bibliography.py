@@ -154,13 +154,10 @@ class Source:
         return _norm(self.agency or self.publisher)
 
     def as_dict(self) -> dict[str, str]:
-        """The fields the API and the command line return for a source."""
+        """The fields the API and the command line return for a source (all but language)."""
         d = asdict(self)
-        return {k: d[k] for k in ("id", "publisher", "agency", "title", "published", "url")} | {
-            "read_at": self.read_at,
-            "outlet_type": self.outlet_type,
-            "alignment": self.alignment,
-        }
+        del d["language"]
+        return d
 
 
 def _norm(name: str) -> str:

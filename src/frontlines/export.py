@@ -11,7 +11,7 @@ import pandas as pd
 from .atlas import Atlas
 from .timeline import DateLike, as_date
 
-__all__ = ["cells_on", "bibliography_csv", "data_link"]
+__all__ = ["cells_on", "data_link"]
 
 _COLUMNS = [
     "id",
@@ -28,9 +28,10 @@ _COLUMNS = [
 ]
 
 
-def cells_on(atlas: Atlas, when: DateLike) -> tuple[str, str]:
-    """GeoJSON and CSV of every Aleppo cell on ``when``: holder, since, until, confidence,
-    area, precision, sources, and the layer's licence and attribution."""
+def cells_on(atlas: Atlas, when: DateLike) -> tuple[str, str, str]:
+    """GeoJSON and CSV of every Aleppo cell on ``when`` (holder, since, until, confidence,
+    area, precision, sources, and the layer's licence and attribution), and the bibliography
+    rows they cite as CSV (``geo/sources.csv``'s columns); the GeoJSON carries them too."""
     when = as_date(when)
     z = atlas.control_at(when)
     entry = atlas.layers.entry("aleppo_control")
@@ -47,6 +48,7 @@ def cells_on(atlas: Atlas, when: DateLike) -> tuple[str, str]:
     gj["note"] = "District outlines are approximate; see precision_m and sources."
     cited = list(dict.fromkeys(i for ids in z["sources"] for i in ids))
     gj["bibliography"] = [s.as_dict() for s in atlas.cite(cited)]
+    sources = atlas.layers.sources.loc[cited].to_csv(index=False, lineterminator="\n")
     csv = (
         df.drop(columns="geometry")
         .assign(
@@ -56,15 +58,7 @@ def cells_on(atlas: Atlas, when: DateLike) -> tuple[str, str]:
         )
         .to_csv(index=False, lineterminator="\n")
     )
-    return json.dumps(gj, ensure_ascii=False), csv
-
-
-def bibliography_csv(atlas: Atlas, when: DateLike) -> str:
-    """The bibliography rows the cells on ``when`` cite, as CSV (``geo/sources.csv``'s columns)."""
-    z = atlas.control_at(as_date(when))
-    cited = list(dict.fromkeys(i for ids in z["sources"] for i in ids))
-    rows = atlas.layers.sources.loc[cited]
-    return rows.to_csv(index=False, lineterminator="\n")
+    return json.dumps(gj, ensure_ascii=False), csv, sources
 
 
 def data_link(text: str, mime: str, name: str, label: str) -> str:
