@@ -62,6 +62,12 @@ def aliases(cell: str) -> list[str]:
     return [a.strip() for a in cell.split("|") if a.strip()]
 
 
+def labels(r: dict[str, str]) -> dict[str, object]:
+    """The map label of an input row: its text and rank (1 the most important), or none."""
+    text = r.get("label", "").strip()
+    return {"label": text or None, "label_rank": int(r["label_rank"]) if text else None}
+
+
 def sources(cell: str) -> list[str]:
     return cell.split()
 
@@ -115,6 +121,7 @@ def build_districts() -> str:
             "name": r["name"],
             "name_ar": r["name_ar"],
             "aliases": aliases(r["aliases"]),
+            **labels(r),
             "in_city": r["in_city"].lower() == "true",
             "approximate": True,
             "precision_m": int(precision),
@@ -148,6 +155,7 @@ def build_sites() -> str:
             "name": r["name"],
             "name_ar": r["name_ar"],
             "aliases": aliases(r.get("aliases", "")),
+            **labels(r),
             "kind": r["kind"],
             "precision_m": int(float(r["precision_m"])),
             "sources": list(dict.fromkeys(sources(r["sources"]) + sources(r["check_source"]))),
@@ -178,6 +186,8 @@ def build_lines(meta_file: str, waypoint_file: str, extra: tuple[str, ...]) -> s
             "name_ar": r["name_ar"],
             "aliases": aliases(r["aliases"]),
         }
+        if "label" in r:
+            props |= labels(r)
         props |= {k: r[k] for k in extra}
         props |= {
             "approximate": True,

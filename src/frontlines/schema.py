@@ -119,6 +119,15 @@ def _names() -> tuple[Column, ...]:
     )
 
 
+def _labels() -> tuple[Column, ...]:
+    """What the map writes on a feature: a short ``label`` and its ``label_rank`` (1 the most
+    important; empty for no label). Lower ranks drop first when labels would overlap."""
+    return (
+        Column("label", "text", required=False, max_len=40),
+        Column("label_rank", "int", required=False),
+    )
+
+
 _POLYGONS = ("Polygon", "MultiPolygon")
 # ISO 639-1 codes of the languages the sources are written in.
 _LANGUAGES = (
@@ -169,6 +178,7 @@ LAYERS: dict[str, LayerSpec] = {
             "geojson",
             (Column("id", "id"),)
             + _names()
+            + _labels()
             + (Column("in_city", "bool"), Column("approximate", "bool"))
             + _provenance(precision=True),
             geometry=_POLYGONS,
@@ -192,6 +202,7 @@ LAYERS: dict[str, LayerSpec] = {
             "geojson",
             (Column("id", "id"),)
             + _names()
+            + _labels()
             + (Column("approximate", "bool"),)
             + _provenance(precision=True),
             geometry=_LINES,
@@ -215,6 +226,7 @@ LAYERS: dict[str, LayerSpec] = {
             "geojson",
             (Column("id", "id"),)
             + _names()
+            + _labels()
             + (Column("kind", "text", max_len=40),)
             + _provenance(precision=True),
             geometry=("Point",),
