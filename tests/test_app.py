@@ -36,34 +36,55 @@ def test_chapters_are_the_story_dates():
     }
 
 
-def test_date_change_updates_beacon_and_text_not_the_map(app: App):
-    page_before = app._map_page
-    assert "was not besieged" in app.summary.value
-    app.slider.value = pd.Timestamp("2016-07-17")
-    assert f'data-view="{app.view_id}">2016-07-17<' in app.beacon.value
-    assert "On 17 July 2016" in app.summary.value
-    assert "was besieged: day 1 of this siege, 1 day in 2016 so far" in app.summary.value
-    assert app._map_page == page_before  # the map follows the beacon; it is not re-rendered
-    assert app.play.value == app.slider.index
+def test_python_moving_the_date_updates_the_beacon_not_the_map(app: App):
+    page_before = app.explorer._map_page
+    assert "was not besieged" in app.figures(app.date)["sentence"]
+    app.go("2016-07-17")
+    assert f'data-view="{app.view_id}">2016-07-17<' in app.explorer.beacon.value
+    assert app.explorer.sync.value == "2016-07-17"
+    s = app.figures(app.date)["sentence"]
+    assert "On 17 July 2016" in s
+    assert "was besieged: day 1 of this siege, 1 day in 2016 so far" in s
+    assert app.explorer._map_page == page_before  # the panel follows the beacon; no re-render
+
+
+def test_the_panel_moves_the_kernels_date_through_the_sync_box(app: App):
+    app.explorer.sync.value = "2016-12-01"  # what panel.js writes on each date it shows
+    assert app.date == pd.Timestamp("2016-12-01")
+    assert app.explorer.beacon.value == ""  # not echoed back: the panel is the source
+    app.explorer.sync.value = "<script>"
+    assert app.date == pd.Timestamp("2016-12-01")  # not a date: ignored
+    app.explorer.sync.value = "2019-05-05"
+    assert app.date == pd.Timestamp("2016-12-31")  # clamped to 2016
+
+
+def test_downloads_are_of_the_date_the_panel_shows(app: App):
+    app.explorer.sync.value = "2016-11-30"
+    app.prepare_download()
+    assert 'download="aleppo-2016-11-30.geojson"' in app.data.downloads.value
+    assert 'class="fl-button"' in app.data.downloads.value  # links that look like buttons
 
 
 def test_map_opens_on_the_current_date(app: App):
-    assert 'date: "2016-07-16"' in html.unescape(app.map_html())
+    assert 'date: "2016-07-16"' in html.unescape(app.explorer.map_html())
     app.go("2016-12-01")
-    assert 'date: "2016-12-01"' in html.unescape(app.map_html())
-    assert "__FRONTLINES" not in app.map_html()
-    assert app.map_display()._repr_html_() == app.map_html()
+    assert 'date: "2016-12-01"' in html.unescape(app.explorer.map_html())
+    assert "__FRONTLINES" not in app.explorer.map_html()
+    assert app.map_display()._repr_html_() == app.explorer.map_html()
 
 
-def test_under_voila_the_map_output_carries_the_inline_map(app: App):
+def test_under_voila_the_map_output_carries_the_inline_panel(app: App):
     bundle = app.map_display()._repr_mimebundle_()
-    assert bundle["text/html"] == app.map_html()  # what other front ends show: an iframe
+    assert bundle["text/html"] == app.explorer.map_html()  # other front ends: an iframe
     inline = bundle[FRAGMENT_MIME]
-    assert inline == app.map_inline()
+    assert inline == app.explorer.map_inline()
     assert inline.startswith('<div class="fl-inline-map" role="region" aria-label="')
     assert '<script src="/voila/files/static/leaflet/leaflet.js"></script>' in inline
     assert 'date: "2016-07-16"' in inline and f'view: "{app.view_id}"' in inline
-    assert '"siege": "2016-07-17"' in inline  # chapters, for the map to read the link
+    assert '"id":"siege","day":198' in inline  # chapters, for the panel to read the link
+    assert f'<section class="fl-panel" id="fl-panel-{app.view_id}"' in inline
+    assert 'role="status" aria-live="polite"' in inline  # the short live summary
+    assert 'class="fl-link fl-button" href="?date=' in inline  # link to this view
     app.go("2016-12-01")
     assert 'date: "2016-12-01"' in app.map_display()._repr_mimebundle_()[FRAGMENT_MIME]
 
@@ -74,70 +95,57 @@ def test_outside_voila_the_map_output_is_only_the_iframe(good_atlas: frontlines.
 
 
 def test_map_is_drawn_once_with_local_leaflet_and_the_view_id(app: App):
-    page = html.unescape(app.map_html())
+    page = html.unescape(app.explorer.map_html())
     assert "/voila/files/static/leaflet/leaflet.js" in page
     assert f'view: "{app.view_id}"' in page
-    assert "frontlines:date" in page  # the map also takes a date by postMessage
+    assert "frontlines:date" in page  # the panel also takes a date by postMessage
 
 
-def test_step_and_chapters(app: App):
+def test_step_clamps_to_2016(app: App):
     app.step(1)
     assert app.date == pd.Timestamp("2016-07-17")
     app.step(-400)
     assert app.date == pd.Timestamp("2016-01-01")
-    app.chapters.value = "fall"
-    assert app.date == pd.Timestamp("2016-11-28")
-    assert app.chapters.value is None  # ready for the next jump
 
 
-def test_events_around_the_date_jump_when_chosen(app: App):
-    labels = [label for label, _ in app.events.options]
-    assert labels == ["17 July 2016: Road cut", "December 2016: Evacuation"]  # month precision
-    assert app.events.value is None  # no event on 16 July
-    assert "The road was cut." in app.event_details.value
-    app.events.value = "e2"
-    assert app.date == pd.Timestamp("2016-12-01")
-    app.go("2016-07-17")
-    assert app.events.value == "e1"  # the day's event is highlighted, without a jump
-    assert app.date == pd.Timestamp("2016-07-17")
-
-
-def test_stats_are_a_live_region_with_routes(good_atlas: frontlines.Atlas):
+def test_figures_count_open_routes(good_atlas: frontlines.Atlas):
     app = App(good_atlas, "2016-07-18")
-    assert 'role="status" aria-live="polite"' in app.summary.value
-    assert "Lifeline: <strong>cut</strong>" in app.stats.value
-    assert "0 of 1 supply routes open" in app.stats.value
+    s = app.figures(app.date)
+    assert s["open"] == 0 and list(s["routes"]["status"]) == ["cut"]
+    assert "Supply routes: Lifeline: cut (Rebels)." in s["sentence"]
 
 
-def test_link_to_this_view(app: App):
-    assert 'href="?date=2016-07-16"' in app.link.value
-
-
-def test_compare_lists_changed_districts(app: App):
-    app.compare_a.value = pd.Timestamp("2016-07-01").date()
-    app.compare_b.value = pd.Timestamp("2016-12-01").date()
-    changed = app.compare()
+def test_compare_lists_changed_districts_and_counts_them_by_direction(app: App):
+    view = app.comparison
+    view.a.value = pd.Timestamp("2016-07-01").date()
+    view.b.value = pd.Timestamp("2016-12-01").date()
+    changed = view.compare()
     assert set(changed.index) == {"east", "outskirt"}
-    assert "2 districts changed hands" in app.compare_result.value
-    assert "East: Rebels → Government and allies" in app.compare_result.value
-    assert "<iframe" in app.compare_map.value
+    assert "2 districts changed hands" in view.result.value
+    assert "East: Rebels → Government and allies" in view.result.value
+    assert "2 districts went from Rebels to Government and allies" in view.result.value
+    assert "fl-notice" not in view.result.value
+    assert "<iframe" in view.map.value
+    view.a.value, view.b.value = view.b.value, view.a.value
+    view.compare()
+    assert "“From” is after “To”" in view.result.value  # a notice, not an error
 
 
 def test_syria_view_renders_each_snapshot_once(app: App):
     view = app.show_syria()
-    assert app.syria_map.value == ""  # nothing drawn until a snapshot is chosen
-    app.syria_choice.value = pd.Timestamp("2016-02-27")  # the fixture's only snapshot
-    assert "<iframe" in app.syria_map.value
-    first = app.syria_map.value
-    app.syria_choice.value = None
-    app.syria_choice.value = pd.Timestamp("2016-02-27")
-    assert app.syria_map.value == first and len(app._syria_html) == 1
+    assert app.syria.map.value == ""  # nothing drawn until a snapshot is chosen
+    app.syria.choice.value = pd.Timestamp("2016-02-27")  # the fixture's only snapshot
+    assert "<iframe" in app.syria.map.value
+    first = app.syria.map.value
+    app.syria.choice.value = None
+    app.syria.choice.value = pd.Timestamp("2016-02-27")
+    assert app.syria.map.value == first and len(app.syria._html) == 1
     assert view is app.syria_view
 
 
 def test_download_carries_sources_and_licence(app: App):
     app.prepare_download()
-    links = re.findall(r'href="data:([^;]+);base64,([^"]+)"', app.downloads.value)
+    links = re.findall(r'href="data:([^;]+);base64,([^"]+)"', app.data.downloads.value)
     assert [m for m, _ in links] == ["application/geo+json", "text/csv", "text/csv"]
     gj = json.loads(base64.b64decode(links[0][1]))
     assert gj["date"] == "2016-07-16" and gj["licence"] == "CC0-1.0"
@@ -167,7 +175,7 @@ def test_background_lists_only_events_before_2016(app: App):
 
 def test_without_voila_leaflet_is_embedded(good_atlas: frontlines.Atlas):
     app = App(good_atlas, "2016-07-16", asset_base=None)
-    page = html.unescape(app.map_html())
+    page = html.unescape(app.explorer.map_html())
     assert "leaflet/leaflet.js" not in page
     assert "L.map(" in page
 
@@ -195,8 +203,9 @@ def test_query_strings(query, date, says):
 
 def test_notice_is_escaped(good_atlas: frontlines.Atlas):
     app = App(good_atlas, notice="Unknown date '<img src=x>'")
-    assert "<img" not in app.notice.value and "&lt;img" in app.notice.value
-    assert 'role="alert"' in app.notice.value
+    notice = app.explorer.notice.value
+    assert "<img" not in notice and "&lt;img" in notice
+    assert 'role="alert"' in notice
 
 
 @pytest.mark.parametrize(
@@ -222,7 +231,7 @@ def test_asset_base_from_env(env, url):
 
 def test_two_apps_do_not_share_state(good_atlas: frontlines.Atlas):
     a, b = App(good_atlas, "2016-07-16"), App(good_atlas, "2016-07-16")
-    a.slider.value = pd.Timestamp("2016-12-01")
+    a.go("2016-12-01")
     assert b.date == pd.Timestamp("2016-07-16")
     assert a.view_id != b.view_id
 

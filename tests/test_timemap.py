@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import frontlines
 from frontlines.citation import citation_html
@@ -19,41 +20,46 @@ def test_table_rows_are_day_numbers(good_atlas: frontlines.Atlas):
     bib = good_atlas.layers.bibliography
     cited = [c for r in east for c in r[5]]
     assert cited and all(d["sources"][i] for i in cited)
-    # the script gets the very citations the Python popups show (one format, written once)
-    assert sorted(d["sources"]) == sorted(str(citation_html(bib[i])) for i in bib)
+    # the script gets the very citations the Python popups show (one format, written once;
+    # the script adds the attributes that open links in a new tab)
+    assert sorted(d["sources"]) == sorted(str(citation_html(bib[i], new_tab=False)) for i in bib)
+    assert 'target="_blank"' in str(citation_html(bib["fixture-wire"]))
     assert d["colours"]["none"] and d["dash"]["cut"] == "2 8"
 
 
 def test_js_json_cannot_close_the_script():
-    text = js_json({"note": "</script><script>alert(1)</script>", "x": "\u2028"})
-    assert "</" not in text and "\u2028" not in text
+    text = js_json({"note": "</script><script>alert(1)</script>", "x": "\u2028", "c": "<!--"})
+    assert "</" not in text and "\u2028" not in text and "<!--" not in text
+    assert json.loads(text)["c"] == "<!--"
 
 
 def test_map_carries_data_and_script(good_atlas: frontlines.Atlas):
-    m = timeline_map(good_atlas.layers, "2016-07-20", view_id="v1", asset_base="/s")
+    m = timeline_map(good_atlas, "2016-07-20", view_id="v1", asset_base="/s")
     page = m.get_root().render()
     assert '<script src="/s/leaflet/leaflet.js"></script>' in page
     assert 'date: "2016-07-20"' in page and 'view: "v1"' in page
-    assert "window.frontlinesTimemap" in page
+    assert "window.frontlinesTimemap" in page and "function frontlinesPanel" in page
     assert "$(" not in page and "cdn.jsdelivr" not in page
     assert "<title>Aleppo on 20 July 2016</title>" in page
 
 
 def test_map_data_is_escaped_in_the_page(good_atlas: frontlines.Atlas):
-    control = good_atlas.layers.control.copy()
-    control.loc[control.index[0], "note"] = "</script><b>x</b>"
-    layers = dataclasses.replace(good_atlas.layers, control=control)
-    page = timeline_map(layers, "2016-07-20", view_id="v").get_root().render()
+    status = good_atlas.layers.route_status.copy()
+    status.loc[status.index[0], "note"] = "</script><b>x</b>"
+    atlas = frontlines.Atlas(dataclasses.replace(good_atlas.layers, route_status=status))
+    page = timeline_map(atlas, "2016-07-20", view_id="v").get_root().render()
     assert "</script><b>" not in page
     assert "<\\/script><b>x<\\/b>" in page
 
 
-def test_site_names_are_escaped_in_tooltips(good_atlas: frontlines.Atlas):
-    # regression: the explorer once passed site names to folium's tooltip unescaped
+def test_site_names_are_escaped(good_atlas: frontlines.Atlas):
+    # regression: the explorer once passed site names to folium's tooltip unescaped; the
+    # script now inserts every name as text, and the page carries it only as JSON
     sites = good_atlas.layers.sites.copy()
     sites.loc[sites.index[0], "name"] = "<img src=x onerror=alert(1)>"
-    page = timeline_map(good_atlas.layers, "2016-07-20", view_id="v", sites=sites)
+    page = timeline_map(good_atlas, "2016-07-20", view_id="v", sites=sites)
     html = page.get_root().render()
-    assert "<img src=x" not in html
-    # folium writes the GeoJSON with \u0026 for "&": the label is HTML-escaped text
-    assert '"label": "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;"' in html
+    # only in the script's data, which it inserts as text (textContent)
+    assert html.count("<img src=x") == 1
+    assert '"name":"<img src=x onerror=alert(1)>"' in html
+    assert "innerHTML = D.sources" in html and "l.bindTooltip(function () { return el(" in html

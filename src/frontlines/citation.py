@@ -22,11 +22,11 @@ __all__ = ["citation_html", "citations_html", "citation_text", "outlet_tag", "pu
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 _CITATION = _ENV.from_string(
     '<span class="fl-src">{{ publisher }}{% if agency %} ({{ agency }}){% endif %}, '
-    '“<a href="{{ url }}" target="_blank" rel="noopener noreferrer">{{ title }}</a>”'
+    '“<a href="{{ url }}"{{ tab }}>{{ title }}</a>”'
     "{% if date %}, {{ date }}{% endif %}"
     '{% if tag %} <span class="fl-src-tag">{{ tag }}</span>{% endif %}'
-    '{% if read_at %} <small class="fl-src-via">(<a href="{{ read_at }}" target="_blank" '
-    'rel="noopener noreferrer">{{ read_via }}</a>)</small>{% endif %}</span>'
+    '{% if read_at %} <small class="fl-src-via">(<a href="{{ read_at }}"{{ tab }}>'
+    "{{ read_via }}</a>)</small>{% endif %}</span>"
 )
 _LIST = _ENV.from_string(
     '<ul class="fl-sources">{% for c in items %}<li>{{ c }}</li>{% endfor %}</ul>'
@@ -72,8 +72,15 @@ def _agency(src: Source) -> str:
     return "" if not a or a.lower() in src.publisher.lower() else a
 
 
-def citation_html(src: Source, lang: str = "en") -> Markup:
-    """One source as escaped HTML in the reader's format."""
+_NEW_TAB = Markup(' target="_blank" rel="noopener noreferrer"')
+
+
+def citation_html(src: Source, lang: str = "en", new_tab: bool = True) -> Markup:
+    """One source as escaped HTML in the reader's format.
+
+    With ``new_tab=False`` the links carry no ``target``: for a page whose script opens them
+    in a new tab itself (``js/timemap.js``), which saves the attributes on every citation.
+    """
     host = (urlsplit(src.read_at).hostname or "") if src.read_at else ""
     return Markup(
         _CITATION.render(
@@ -85,6 +92,7 @@ def citation_html(src: Source, lang: str = "en") -> Markup:
             tag=outlet_tag(src, lang),
             read_at=src.read_at,
             read_via=t("source.read_via", lang, host=host.removeprefix("www.")),
+            tab=_NEW_TAB if new_tab else "",
         )
     )
 

@@ -57,14 +57,17 @@ def inline_leaflet(m: folium.Map) -> None:
     m.get_root().header.add_child(Element(f"<script>{js}</script>"), index=0)
 
 
-def map_fragment(m: folium.Map, title: str, height: str = "70vh", render: bool = True) -> str:
+def map_fragment(
+    m: folium.Map, title: str, height: str | None = "70vh", render: bool = True
+) -> str:
     """The map as a block of HTML for a host page (no ``<html>``, ``<head>`` or ``<body>``).
 
     Keeps what the map needs from folium's page header (Leaflet's script and stylesheet,
     class-scoped styles) and drops what would restyle the host page: the full-page
     ``html, body`` and ``#map`` rules, the viewport ``<meta>`` that forbids zooming on phones,
-    and the ``<title>``. The map fills a box of ``height`` (at least 360 px) and the full
-    width, and is named ``title`` for screen readers. Pass ``render=False`` when the map's
+    and the ``<title>``. The map fills a box of ``height`` (at least 360 px; ``None``: as
+    tall as its content, for a map whose page sizes it) and the full width, and is named
+    ``title`` for screen readers. Pass ``render=False`` when the map's
     page has just been rendered (``m.get_root().render()``), to reuse its parts.
 
     Examples
@@ -97,10 +100,11 @@ def map_fragment(m: folium.Map, title: str, height: str = "70vh", render: bool =
         f"<style>#{name}{{position:relative;width:100%;height:100%}}"
         ".fl-inline-map .leaflet-container{font-size:1rem}</style>"
     )
+    size = f"height:{height};min-height:360px;" if height else ""
     return (
         '<div class="fl-inline-map" role="region"'
         f' aria-label="{html.escape(title, quote=True)}"'
-        f' style="position:relative;width:100%;height:{height};min-height:360px;flex:1 1 auto">'
+        f' style="position:relative;width:100%;{size}flex:1 1 auto">'
         + "".join(keep)
         + style
         + fig.html.render()

@@ -1,9 +1,12 @@
-"""The explorer map: one folium map that carries every date of 2016.
+"""The explorer: one folium map that carries every date of 2016, inside the reader panel.
 
-Cells, routes and hatching are drawn once; a compact table of who held what and when travels
-with the map, and a small script (``js/timemap.js``) restyles the layers for a date in the
-browser. The reader's zoom and pan survive a date change, a change costs no re-render, and a
-static page can drive the same map with ``postMessage``.
+Cells, routes and places are drawn once; a compact table of who held what and when travels
+with the map, with the labels chosen from the layers (:mod:`frontlines.labels`), and a small
+script (``js/timemap.js``) restyles the layers for a date in the browser. Around the map, the
+reader panel (``templates/panel.html.j2``, ``js/panel.js``, data from
+:func:`frontlines.panel.panel_data`) holds the date, play, chapters and the day's figures.
+The reader's zoom and pan survive a date change, a change costs no re-render, and a static
+page can drive the same map with ``postMessage``.
 """
 
 from __future__ import annotations
@@ -19,25 +22,27 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from branca.element import MacroElement
-from jinja2 import Template
+from jinja2 import Environment, PackageLoader, Template
 
 from .assets import leaflet_urls
+from .atlas import YEAR_END, YEAR_START, Atlas
 from .citation import citation_html
+from .labels import RANK_MIN_ZOOM, map_labels
 from .layers import Layers
 from .maps import (
     ALEPPO_CENTRE,
     _Legend,
     _legend_html,
     _rounded,
-    add_sites,
     add_tile_switch,
     format_date,
 )
+from .panel import panel_data
 from .style import FACTION_COLOURS, NONE_COLOUR, ROUTE_DASH, ROUTE_WEIGHT, faction_colour
 from .text import CATALOGUES, LANG_DEFAULT, t
 from .timeline import as_date, rows_in_force
 
-__all__ = ["timeline_map", "timeline_data", "js_json", "YEAR0"]
+__all__ = ["timeline_map", "timeline_data", "js_json", "panel_html", "YEAR0"]
 
 YEAR0 = pd.Timestamp("2016-01-01")
 _STRING_KEYS = (
@@ -49,6 +54,13 @@ _STRING_KEYS = (
     "popup.sources",
     "popup.route_status",
     "popup.route_serves",
+    "popup.site_kind",
+    "date.format",
+    "label.east",
+    "label.west",
+)
+_TEMPLATES = Environment(
+    loader=PackageLoader("frontlines", "templates"), autoescape=True, keep_trailing_newline=True
 )
 
 
@@ -58,31 +70,48 @@ def js_json(obj: Any) -> str:
     Examples
     --------
     >>> js_json({"a": "</script>"})
-    '{"a": "<\\\\/script>"}'
+    '{"a":"<\\\\/script>"}'
     """
-    text = json.dumps(obj, ensure_ascii=False)
-    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("</", "<\\/").replace("<!", "\\u003c!")  # no end tag, no comment
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _day(t: Any) -> int | None:
     return None if t is None or pd.isna(t) else int((pd.Timestamp(t) - YEAR0).days)
 
 
+class _SourceIndex:
+    """Numbers the sources a page cites, so that each citation is shipped once."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def __call__(self, sources: Any) -> list[int]:
+        return [self.ids.setdefault(u, len(self.ids)) for u in sources]
+
+
 def timeline_data(
-    layers: Layers, colours: dict[str, str] | None = None, lang: str = LANG_DEFAULT
+    layers: Layers,
+    colours: dict[str, str] | None = None,
+    lang: str = LANG_DEFAULT,
+    cite: _SourceIndex | None = None,
+    sites: gpd.GeoDataFrame | None = None,
 ) -> dict[str, Any]:
     """The compact table the map's script reads: every history row as day numbers.
 
-    Rows are ``[from_day, to_day or None, faction/status, parties/serves, confidence,
-    source indexes, note]``; days count from 1 January 2016. Sources are listed once, each
-    as its citation already rendered by :func:`frontlines.citation.citation_html` (escaped
-    HTML), so the script shows exactly what the Python popups show.
+    Rows are ``[from_day, to_day or None, faction/status, parties/serves, confidence, source
+    indexes]``, and route rows end with the reader's note on the status (popups stay short: a
+    district's notes are in the downloads); days count from 1 January 2016. Sources are listed once,
+    each as its citation already rendered by :func:`frontlines.citation.citation_html` (escaped
+    HTML; the script opens their links in a new tab), so the script shows exactly what the Python
+    popups show. ``sites`` are the places drawn (default: all). Pass ``cite`` to number the sources
+    together with other data of the page (the panel's events); call this last, since the list of
+    citations is taken from it.
+
     """
     colours = colours or FACTION_COLOURS
-    ids: dict[str, int] = {}
-
-    def idx(sources: tuple[str, ...]) -> list[int]:
-        return [ids.setdefault(u, len(ids)) for u in sources]
+    idx = cite or _SourceIndex()
 
     cells: dict[str, Any] = {}
     for _, c in layers.districts.iterrows():
@@ -102,9 +131,19 @@ def timeline_data(
                 list(r["parties"]),
                 r["confidence"],
                 idx(r["sources"]),
-                r["note"] or "",
             ]
         )
+    sites_table = {
+        s["id"]: {
+            "name": s["name"],
+            "kind": s["kind"],
+            "note": s["note"] or "",
+            "confidence": s["confidence"],
+            "precision_m": int(s["precision_m"]),
+            "sources": idx(s["sources"]),
+        }
+        for _, s in (layers.sites if sites is None else sites).iterrows()
+    }
     routes: dict[str, Any] = {}
     for _, g in layers.routes.iterrows():
         routes[g["id"]] = {"name": g["name"], "precision_m": int(g["precision_m"]), "rows": []}
@@ -123,7 +162,10 @@ def timeline_data(
     return {
         "cells": cells,
         "routes": routes,
-        "sources": [str(citation_html(layers.bibliography[i], lang)) for i in ids],
+        "sites": sites_table,
+        "sources": [
+            str(citation_html(layers.bibliography[i], lang, new_tab=False)) for i in idx.ids
+        ],
         "colours": {**colours, "none": NONE_COLOUR},
         "dash": ROUTE_DASH,
         "weight": ROUTE_WEIGHT,
@@ -141,6 +183,26 @@ def _strings(lang: str) -> dict[str, Any]:
     return out
 
 
+def _label_rows(labels: list[dict[str, Any]]) -> list[list[Any]]:
+    """Labels as ``[text, rank, kind, lat, lon, angle, alts]`` rows (the script's form)."""
+    return [
+        [x["text"], x["rank"], x["kind"], x["lat"], x["lon"], x["angle"], x["alts"]] for x in labels
+    ]
+
+
+def _site_layer(sites: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
+    """The places as small white dots; the script binds their tooltips and popups."""
+    pts = sites[["id", "geometry"]].copy()
+    pts["geometry"] = _rounded(pts.geometry)
+    return folium.GeoJson(
+        pts.to_json(),
+        name=t("layer.sites", lang),
+        marker=folium.CircleMarker(
+            radius=4, color="#000000", weight=1.5, fill=True, fill_color="#ffffff", fill_opacity=1
+        ),
+    )
+
+
 class _Controller(MacroElement):
     """Adds timemap.js, configured with the layers' JavaScript names and the data."""
 
@@ -156,8 +218,44 @@ class _Controller(MacroElement):
         self.code = code
 
 
+def panel_html(
+    view_id: str,
+    when: pd.Timestamp,
+    chapters: Mapping[str, Any],
+    lang: str = LANG_DEFAULT,
+) -> str:
+    """The reader panel's markup around the map (autoescaped; ``js/panel.js`` fills it in)."""
+    L = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
+    day = int((when - YEAR_START).days)
+    return _TEMPLATES.get_template("panel.html.j2").render(
+        view=view_id,
+        heading=L("ui.map_heading"),
+        hint=L("ui.map_hint"),
+        chapters_label=L("ui.chapters"),
+        chapters=[
+            {"id": cid, "title": L(f"chapter.{cid}"), "date": format_date(as_date(d), lang)}
+            for cid, d in chapters.items()
+        ],
+        date_text=format_date(when, lang),
+        iso=when.date().isoformat(),
+        day=day,
+        last_day=int((YEAR_END - YEAR_START).days) - 1,
+        play=L("ui.play"),
+        speed=L("ui.speed"),
+        prev=L("ui.prev"),
+        next=L("ui.next"),
+        prev_tip=L("ui.prev_tip"),
+        next_tip=L("ui.next_tip"),
+        date_label=L("ui.date"),
+        close=L("ui.close"),
+        routes_label=L("legend.routes"),
+        events_label=L("ui.events"),
+        link=L("ui.link", date=format_date(when, lang)),
+    )
+
+
 def timeline_map(
-    layers: Layers,
+    atlas: Atlas,
     when: Any,
     *,
     view_id: str,
@@ -168,17 +266,19 @@ def timeline_map(
     tiles: bool = True,
     date_token: str | None = None,
     chapters: Mapping[str, Any] | None = None,
+    captions: Mapping[str, str] | None = None,
 ) -> folium.Map:
-    """Build the explorer map, showing ``when`` at first.
+    """Build the explorer: the map inside the reader panel, showing ``when`` at first.
 
     Parameters
     ----------
-    layers
+    atlas
         The loaded layers.
     when
-        The first date shown; the script changes it in the browser.
+        The first date shown; the panel changes it in the browser.
     view_id
-        Names the ``.fl-beacon`` element (``data-view``) the map follows in its parent page.
+        Names the panel and the ``.fl-beacon`` / ``.fl-sync-VIEW`` elements it follows in its
+        parent page.
     asset_base
         URL of the folder holding ``leaflet/``.
     sites
@@ -187,10 +287,14 @@ def timeline_map(
         If given, the script's first date is this text instead of ``when``, so that one
         rendered page can be reused for any date by replacing the token.
     chapters
-        Chapter ids and their dates: the script opens on the date a host page's
-        ``?chapter=ID`` names, as the app does.
+        Chapter ids and their dates: the panel's chapter buttons, and the script opens on the
+        date a host page's ``?chapter=ID`` names, as the app does.
+    captions
+        Chapter id to caption HTML (:func:`frontlines.panel.chapter_captions`).
     """
+    layers = atlas.layers
     colours = colours or FACTION_COLOURS
+    chapters = chapters or {}
     t0 = as_date(when)
     m = folium.Map(location=ALEPPO_CENTRE, zoom_start=12, tiles=None, control_scale=True)
     m.default_js, m.default_css = leaflet_urls(asset_base)
@@ -226,7 +330,12 @@ def timeline_map(
         style_function=lambda f: {"color": "#111111", "weight": 2.5, "opacity": 0.8},
     ).add_to(m)
 
-    routes = layers.routes[["id", "geometry"]].copy()
+    # Routes with a more important label are drawn last, on top: where two routes run
+    # together (Castello Road and the government's detour), the reader clicks the one named.
+    routes = layers.routes[["id", "label_rank", "geometry"]].copy()
+    routes = routes.assign(order=pd.to_numeric(routes["label_rank"]).fillna(99)).sort_values(
+        "order", ascending=False, kind="stable"
+    )[["id", "geometry"]]
     routes["geometry"] = _rounded(routes.geometry)
     route_json = routes.to_json()
     casing = folium.GeoJson(
@@ -244,7 +353,9 @@ def timeline_map(
     )
     route_layer.add_to(m)
 
-    add_sites(m, layers.sites if sites is None else sites, layers.bibliography, lang)
+    shown_sites = layers.sites if sites is None else sites
+    site_layer = _site_layer(shown_sites, lang)
+    site_layer.add_to(m)
     if tiles:
         add_tile_switch(m, lang)
     shown = set(layers.control["faction"])
@@ -253,19 +364,33 @@ def timeline_map(
 
     b = city.total_bounds
     bounds = [[float(b[1]), float(b[0])], [float(b[3]), float(b[2])]]
-    chapter_dates = {k: as_date(v).date().isoformat() for k, v in (chapters or {}).items()}
-    data = timeline_data(layers, colours, lang)
+    cite = _SourceIndex()
+    panel = panel_data(atlas, cite, lang, chapters, captions)
+    data = timeline_data(layers, colours, lang, cite, shown_sites)  # last: lists the sources
     config = (
         "{"
         f"map: {m.get_name()}, cells: {cell_layer.get_name()},"
         f" casing: {casing.get_name()}, routes: {route_layer.get_name()},"
+        f" sites: {site_layer.get_name()},"
         f" date: {js_json(date_token or t0.date().isoformat())}, view: {js_json(view_id)},"
         f" data: {js_json(data)}, strings: {js_json(_strings(lang))},"
-        f" chapters: {js_json(chapter_dates)}, bounds: {js_json(bounds)}"
+        f" panel: {js_json(panel)}, bounds: {js_json(bounds)},"
+        f" labels: {js_json(_label_rows(map_labels(layers, shown_sites['id'])))},"
+        f" rankZoom: {js_json({str(k): v for k, v in RANK_MIN_ZOOM.items()})}"
         "}"
     )
-    code = resources.files("frontlines").joinpath("js/timemap.js").read_text(encoding="utf-8")
-    m.add_child(_Controller(code.replace("/*CONFIG*/", config)))
+    js = resources.files("frontlines").joinpath("js")
+    code = "\n".join(
+        [
+            js.joinpath("timemap.js").read_text(encoding="utf-8"),
+            js.joinpath("panel.js").read_text(encoding="utf-8"),
+            f"(function (cfg) {{ frontlinesPanel(cfg, frontlinesTimemap(cfg)); }})({config});",
+        ]
+    )
+    m.add_child(_Controller(code))
+    m.get_root().html.add_child(
+        folium.Element(panel_html(view_id, t0, chapters, lang)), name="fl_panel", index=0
+    )
     m.fit_bounds(bounds)
     title = html.escape(t("map.title", lang, date=format_date(t0, lang)))
     m.get_root().header.add_child(folium.Element(f"<title>{title}</title>"))

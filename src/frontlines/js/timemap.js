@@ -1,66 +1,20 @@
 /* frontlines timemap: one Leaflet map that carries every date of 2016.
  *
- * The Python side (frontlines.timemap) draws the district cells, routes and hatching once and
- * passes a compact table of who held what, when. This script restyles the layers for a date
- * without redrawing them, so the reader's zoom and pan are kept. A date arrives by:
- *   - window.postMessage({type: "frontlines:date", date: "YYYY-MM-DD"})  (any host page), or
- *   - the text of an element .fl-beacon[data-view=VIEW] in the host page (the Voila app),
- *     watched with a MutationObserver.
- * The map is either its own page (a file, shown in an iframe or on its own) or inline in the
- * host page. Its first date is the host page's ?date=YYYY-MM-DD or ?chapter=ID when valid
- * (as the app reads them), else the page's #date=, else the date it was built for.
- * Every text from the data is inserted with textContent, never as HTML.
+ * The Python side (frontlines.timemap) draws the district cells, routes and places once and
+ * passes a compact table of who held what, when (frontlines.timemap.timeline_data), and the
+ * labels chosen from the layers (frontlines.labels). This script restyles the layers for a
+ * date without redrawing them, so the reader's zoom and pan are kept, and places the labels
+ * so that none overlaps another. The reader panel (panel.js) owns the date and calls the API
+ * this function returns. Every text from the data is inserted with textContent, never as
+ * HTML, except the citations, which Python renders with an autoescaping template.
  */
-(function (cfg) {
+function frontlinesTimemap(cfg) {
   "use strict";
-  var container = cfg.map.getContainer();
-  // Its own page: the map's container sits in <body>; inline, it sits in the host's markup.
-  var ownPage = container.parentElement === document.body;
-  var hostWin = window;
-  if (ownPage) {
-    try { if (window.parent !== window && window.parent.document) hostWin = window.parent; }
-    catch (e) { hostWin = window; }  // another origin: no host page to follow
-  }
-  var ISO = /^\d{4}-\d{2}-\d{2}$/;
-  function validIso(s) {
-    if (!ISO.test(s)) return false;
-    var p = s.split("-"), dt = new Date(Date.UTC(+p[0], +p[1] - 1, +p[2]));
-    return dt.toISOString().slice(0, 10) === s;
-  }
-  // A page served as a file takes its first date and its view from the URL's hash
-  // (#date=YYYY-MM-DD&view=ID), so one cached file serves every reader.
-  if (ownPage) {
-    (location.hash || "").replace(/^#/, "").split("&").forEach(function (kv) {
-      var p = kv.split("=");
-      if (p[0] === "date" && validIso(p[1])) cfg.date = p[1];
-      if (p[0] === "view" && /^[A-Za-z0-9_-]{1,40}$/.test(p[1])) cfg.view = p[1];
-    });
-  }
-  // The reader's deep link, read as the app reads it (frontlines.app.date_from_query); the
-  // app then confirms it, or explains why it fell back to the default.
-  (function () {
-    var q;
-    try { q = new URLSearchParams(hostWin.location.search); } catch (e) { return; }
-    var chapter = (q.get("chapter") || "").slice(0, 40), date = (q.get("date") || "").trim();
-    if (chapter) {
-      if (Object.prototype.hasOwnProperty.call(cfg.chapters || {}, chapter)) {
-        cfg.date = cfg.chapters[chapter];
-      }
-    } else if (validIso(date) && date.slice(0, 4) === "2016") {
-      cfg.date = date;
-    }
-  })();
-  var D = cfg.data, S = cfg.strings;
+  var D = cfg.data, S = cfg.strings, map = cfg.map;
   var DAY = 86400000, T0 = Date.UTC(2016, 0, 1);
-  var current = null;
+  var current = null, highlighted = {cells: {}, routes: {}};
 
-  function dayOf(iso) {
-    var p = String(iso).split("-");
-    return Math.round((Date.UTC(+p[0], +p[1] - 1, +p[2]) - T0) / DAY);
-  }
-  function isoOf(day) {
-    return new Date(T0 + day * DAY).toISOString().slice(0, 10);
-  }
+  function isoOf(day) { return new Date(T0 + day * DAY).toISOString().slice(0, 10); }
   function active(rows, d) {
     if (!rows) return null;
     for (var i = 0; i < rows.length; i++) {
@@ -72,7 +26,8 @@
   function label(key) { return S[key] || key; }
   function longDate(day) {
     var dt = new Date(T0 + day * DAY);
-    return dt.getUTCDate() + " " + S.months[dt.getUTCMonth()] + " " + dt.getUTCFullYear();
+    return S["date.format"].replace("{day}", dt.getUTCDate())
+      .replace("{month}", S.months[dt.getUTCMonth()]).replace("{year}", dt.getUTCFullYear());
   }
   function el(tag, text, attrs) {
     var e = document.createElement(tag);
@@ -85,13 +40,21 @@
     // D.sources holds each citation as HTML escaped by Python's autoescaping template
     // (frontlines.citation), the one place the citation format is written.
     parent.appendChild(el("div", label("popup.sources") + ":"));
+    parent.appendChild(citeList(idx));
+  }
+  // The citations as a list; their links open in a new tab.
+  function citeList(idx) {
     var list = el("ul", null, {"class": "fl-sources"});
     idx.forEach(function (i) {
       var li = el("li");
       li.innerHTML = D.sources[i];
+      li.querySelectorAll("a[href]").forEach(function (a) {
+        a.setAttribute("target", "_blank");
+        a.setAttribute("rel", "noopener noreferrer");
+      });
       list.appendChild(li);
     });
-    parent.appendChild(list);
+    return list;
   }
   function factionName(f) { return label("faction." + f); }
 
@@ -110,7 +73,6 @@
     line(box, label("popup.since") + ": " + longDate(r[0]));
     line(box, label("popup.until") + ": " + (r[1] === null ? label("popup.still") : longDate(r[1])));
     line(box, label("popup.confidence") + ": " + r[4]);
-    if (r[6]) { var n = el("em", r[6]); box.appendChild(n); }
     sources(box, r[5]);
     if (info.approximate) line(box, S.approximate.replace("{precision}", info.precision_m));
     return box;
@@ -130,6 +92,17 @@
     line(box, S.approximate.replace("{precision}", info.precision_m));
     return box;
   }
+  function sitePopup(layer) {
+    var info = D.sites[layer.feature.properties.id];
+    var box = el("div", null, {"class": "fl-popup"});
+    box.appendChild(el("strong", info.name));
+    line(box, label("popup.site_kind") + ": " + info.kind);
+    if (info.note) box.appendChild(el("em", info.note));
+    line(box, label("popup.confidence") + ": " + info.confidence);
+    sources(box, info.sources);
+    line(box, S.approximate.replace("{precision}", info.precision_m));
+    return box;
+  }
   function cellTip(layer) {
     var info = D.cells[layer.feature.properties.id], r = active(info.rows, current);
     return el("span", info.name + ": " + factionName(r ? r[2] : "none"));
@@ -144,7 +117,7 @@
   function patternId(parties) { return "fl-hatch-" + cfg.view + "-" + parties.join("-"); }
   function ensurePattern(parties) {
     var id = patternId(parties);
-    var svg = cfg.map.getPanes().overlayPane.querySelector("svg");
+    var svg = map.getPanes().overlayPane.querySelector("svg");
     if (!svg || svg.querySelector("#" + id)) return id;
     var defs = svg.querySelector("defs") || svg.insertBefore(document.createElementNS(SVGNS, "defs"), svg.firstChild);
     var pat = document.createElementNS(SVGNS, "pattern");
@@ -170,41 +143,47 @@
     var node = layer.getElement && layer.getElement();
     if (node) node.style.display = visible ? "" : "none";
   }
+  function outline(l) {
+    var id = l.feature.properties.id;
+    if (highlighted.cells[id]) return {color: "#000000", weight: 3.5, dashArray: null};
+    var inCity = l.feature.properties.in_city;
+    return {color: "#333333", weight: inCity ? 0.8 : 0.5, dashArray: inCity ? null : "3 3"};
+  }
 
   function setDay(d) {
     if (d === current) return;
     current = d;
     cfg.cells.eachLayer(function (l) {
       var r = active(D.cells[l.feature.properties.id].rows, d);
-      var f = r ? r[2] : "none";
+      var f = r ? r[2] : "none", style = outline(l);
       if (f === "contested") {
-        l.setStyle({fillColor: "url(#" + ensurePattern(r[3]) + ")", fillOpacity: 0.7});
+        style.fillColor = "url(#" + ensurePattern(r[3]) + ")";
+        style.fillOpacity = 0.7;
       } else {
-        l.setStyle({fillColor: D.colours[f] || D.colours.none, fillOpacity: 0.55});
+        style.fillColor = D.colours[f] || D.colours.none;
+        style.fillOpacity = 0.55;
       }
+      l.setStyle(style);
     });
     [cfg.casing, cfg.routes].forEach(function (group, casing) {
       group.eachLayer(function (l) {
-        var r = active(D.routes[l.feature.properties.id].rows, d);
+        var id = l.feature.properties.id, r = active(D.routes[id].rows, d);
         show(l, !!r);
         if (!r) { l.setStyle({opacity: 0}); return; }
         var st = r[2];
-        if (casing === 0) l.setStyle({opacity: 0.9, weight: D.weight[st] + 4});
-        else l.setStyle({opacity: 0.95, color: D.colours[r[3]], weight: D.weight[st],
-                         dashArray: D.dash[st]});
+        if (casing === 0) {
+          var lit = highlighted.routes[id];
+          l.setStyle({opacity: 0.95, color: lit ? "#ffd400" : "#ffffff",
+                      weight: D.weight[st] + (lit ? 8 : 4)});
+        } else {
+          l.setStyle({opacity: 0.95, color: D.colours[r[3]], weight: D.weight[st],
+                      dashArray: D.dash[st]});
+        }
       });
     });
     cfg.cells.eachLayer(function (l) { if (l.isPopupOpen()) l.setPopupContent(cellPopup(l)); });
     cfg.routes.eachLayer(function (l) { if (l.isPopupOpen()) l.setPopupContent(routePopup(l)); });
-    var title = S.title.replace("{date}", longDate(d));
-    if (ownPage) document.title = title;
-    cfg.map.getContainer().setAttribute("aria-label", title);
-    cfg.map.getContainer().setAttribute("data-date", isoOf(d));
-  }
-  function setDate(iso) {
-    var d = dayOf(iso);
-    if (isNaN(d)) return;
-    setDay(Math.max(0, Math.min(d, 365)));
+    map.getContainer().setAttribute("data-date", isoOf(d));
   }
 
   cfg.cells.eachLayer(function (l) {
@@ -215,53 +194,156 @@
     l.bindPopup(function () { return routePopup(l); }, {maxWidth: 320});
     l.bindTooltip(function () { return routeTip(l); }, {sticky: true});
   });
-  cfg.map.getContainer().setAttribute("role", "region");
-  setDate(cfg.date);
-
-  window.addEventListener("message", function (ev) {
-    var m = ev.data;
-    if (m && m.type === "frontlines:date" && typeof m.date === "string") setDate(m.date);
+  cfg.sites.eachLayer(function (l) {
+    l.bindPopup(function () { return sitePopup(l); }, {maxWidth: 320});
+    l.bindTooltip(function () { return el("span", D.sites[l.feature.properties.id].name); });
   });
 
-  // The Voila app: follow the beacon the kernel updates in the host page.
-  function watchBeacon() {
-    var doc;
-    try { doc = hostWin.document; } catch (e) { return; }
-    if (!doc) return;
-    var sel = '.fl-beacon[data-view="' + cfg.view + '"]';
-    var read = function () {
-      var b = doc.querySelector(sel);
-      if (b) setDate(b.textContent.trim());
-    };
-    var beacon = doc.querySelector(sel);
-    if (!beacon) { setTimeout(watchBeacon, 200); return; }
-    read();
-    var host = beacon.parentElement || doc.body;
-    new MutationObserver(read).observe(host, {childList: true, subtree: true, characterData: true});
+  // ------------------------------------------------------------------ labels
+  // One pane above the shapes and below popups; labels take no pointer events and no focus.
+  var pane = map.createPane("fl-labels");
+  pane.style.zIndex = 450;
+  pane.style.pointerEvents = "none";
+  var labels = [];
+  function addLabel(spec, cls) {
+    var inner = el("span", spec.text, {"class": "fl-label-text"});
+    var box = el("div", null, {"class": "fl-label " + cls, "aria-hidden": "true"});
+    box.appendChild(inner);
+    var marker = L.marker([spec.lat, spec.lon], {
+      pane: "fl-labels", interactive: false, keyboard: false,
+      icon: L.divIcon({html: box, className: "fl-label-anchor", iconSize: null})
+    }).addTo(map);
+    var item = {spec: spec, marker: marker, box: box, inner: inner, w: 0, h: 0};
+    labels.push(item);
+    return item;
   }
-  if (hostWin !== window || !ownPage) watchBeacon();
-
-  // Inline, the map may be built while its host hides it (Voila shows its page once its front
-  // end has loaded): fit the city when the map first gets a size, and keep fitting it while
-  // the host lays the page out, until the reader moves the map.
-  var moved = false;
-  ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (type) {
-    container.addEventListener(type, function () { moved = true; }, {passive: true});
+  (cfg.labels || []).forEach(function (row) {  // [text, rank, kind, lat, lon, angle, alts]
+    var spec = {text: row[0], rank: row[1], kind: row[2], lat: row[3], lon: row[4], angle: row[5],
+                alts: row[6] || []};
+    addLabel(spec, "fl-label-" + spec.kind + " fl-rank-" + spec.rank);
   });
-  if (cfg.bounds && window.ResizeObserver) {
-    var lastW = container.clientWidth, lastH = container.clientHeight;
-    new ResizeObserver(function () {
-      var w = container.clientWidth, h = container.clientHeight;
-      if (w === lastW && h === lastH) return;
-      lastW = w; lastH = h;
-      if (!w || !h) return;
-      cfg.map.invalidateSize({pan: false});
-      if (!moved) cfg.map.fitBounds(cfg.bounds);
-    }).observe(container);
+  var areas = {};
+  ["east", "west"].forEach(function (key) {
+    areas[key] = addLabel({text: S["label." + key], rank: 1.5, kind: "area", lat: 0, lon: 0,
+                           angle: 0, alts: []}, "fl-label-area");
+    areas[key].off = true;
+  });
+  // the order in which labels claim room: rank 1, then the area names, then the rest
+  labels.sort(function (a, b) { return a.spec.rank - b.spec.rank; });
+
+  // Offsets (px) from the anchor to try, in order, per kind of label.
+  var GAP = 7;
+  function candidates(item) {
+    var w = item.w, h = item.h, k = item.spec.kind;
+    if (k === "site") {
+      return [[GAP, -h / 2], [-w - GAP, -h / 2], [-w / 2, -h - GAP], [-w / 2, GAP]];
+    }
+    if (k === "area") return [[-w / 2, -h / 2], [-w / 2, -h * 1.6], [-w / 2, h * 0.6]];
+    return [[-w / 2, -h / 2]];
   }
-  window.frontlinesTimemap = {
-    setDate: setDate,
-    date: function () { return isoOf(current); },
-    zoom: function () { return cfg.map.getZoom(); }
+  function overlaps(a, list) {
+    for (var i = 0; i < list.length; i++) {
+      var b = list[i];
+      if (a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]) return true;
+    }
+    return false;
+  }
+  function measure(item) {
+    item.box.style.display = "";
+    item.box.style.transform = "";
+    var r = item.inner.getBoundingClientRect();
+    var w = item.inner.offsetWidth, h = item.inner.offsetHeight;
+    var a = (item.spec.angle || 0) * Math.PI / 180;
+    // the box a turned label occupies on screen
+    item.w = Math.abs(w * Math.cos(a)) + Math.abs(h * Math.sin(a));
+    item.h = Math.abs(w * Math.sin(a)) + Math.abs(h * Math.cos(a));
+    item.tw = w; item.th = h;
+    return r;
+  }
+  function placeLabels() {
+    var zoom = map.getZoom(), kept = [], size = map.getSize();
+    labels.forEach(function (item) {
+      var min = cfg.rankZoom[String(Math.floor(item.spec.rank))];
+      if (item.off || (min !== undefined && zoom < min)) {
+        item.box.style.display = "none";
+        item.box.removeAttribute("data-shown");
+        return;
+      }
+      // where to try: the label's own point, then its alternatives (along a route)
+      var spots = [[item.spec.lat, item.spec.lon, item.spec.angle]].concat(item.spec.alts || []);
+      var placed = null;
+      for (var j = 0; j < spots.length && !placed; j++) {
+        if (item.angle !== spots[j][2] || !item.w) { item.spec.angle = spots[j][2]; measure(item); }
+        item.angle = spots[j][2];
+        var p = map.latLngToContainerPoint(spots[j]), tries = candidates(item);
+        for (var i = 0; i < tries.length && !placed; i++) {
+          var x = p.x + tries[i][0], y = p.y + tries[i][1];
+          var box = [x - 2, y - 1, x + item.w + 2, y + item.h + 1];
+          var outside = box[2] < 0 || box[3] < 0 || box[0] > size.x || box[1] > size.y;
+          if (outside || !overlaps(box, kept)) {
+            placed = {x: tries[i][0], y: tries[i][1], box: box, at: spots[j]};
+          }
+        }
+      }
+      if (!placed) {
+        item.box.style.display = "none";
+        item.box.removeAttribute("data-shown");
+        return;
+      }
+      kept.push(placed.box);
+      item.marker.setLatLng([placed.at[0], placed.at[1]]);
+      // the text is drawn unturned at its centre, then turned about it
+      var cx = placed.x + item.w / 2 - item.tw / 2, cy = placed.y + item.h / 2 - item.th / 2;
+      item.box.style.display = "";
+      item.box.setAttribute("data-shown", "1");
+      item.box.style.transform = "translate(" + cx.toFixed(1) + "px," + cy.toFixed(1) + "px)" +
+        (item.spec.angle ? " rotate(" + item.spec.angle + "deg)" : "");
+    });
+  }
+  map.on("zoomend", placeLabels);
+  map.on("resize", placeLabels);
+  map.on("moveend", placeLabels);
+
+  function setAreaLabels(points) {
+    ["east", "west"].forEach(function (key) {
+      var p = points && points[key], item = areas[key];
+      item.off = !p;
+      if (p) { item.spec.lat = p[0]; item.spec.lon = p[1]; item.marker.setLatLng(p); }
+    });
+    placeLabels();
+  }
+  function highlight(cells, routes) {
+    highlighted = {cells: {}, routes: {}};
+    (cells || []).forEach(function (id) { highlighted.cells[id] = true; });
+    (routes || []).forEach(function (id) { highlighted.routes[id] = true; });
+    var d = current;
+    current = null;
+    setDay(d);
+    cfg.cells.eachLayer(function (l) {
+      if (highlighted.cells[l.feature.properties.id]) l.bringToFront();
+    });
+    cfg.casing.bringToFront();
+    cfg.routes.bringToFront();
+  }
+  map.getContainer().setAttribute("role", "region");
+  return {
+    map: map,
+    setDay: setDay,
+    day: function () { return current; },
+    isoOf: isoOf,
+    longDate: longDate,
+    citeList: citeList,
+    routesOn: function (d) {  // [id, status, serves] of the routes in force on day d
+      var out = [];
+      Object.keys(D.routes).forEach(function (id) {
+        var r = active(D.routes[id].rows, d);
+        if (r) out.push([id, r[2], r[3]]);
+      });
+      return out;
+    },
+    highlight: highlight,
+    setAreaLabels: setAreaLabels,
+    placeLabels: placeLabels,
+    labels: function () { return labels; }
   };
-})(/*CONFIG*/);
+}

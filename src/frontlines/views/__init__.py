@@ -1,0 +1,8 @@
+"""The reader app's views, one small class each; :class:`frontlines.app.App` assembles them."""
+
+from .compare import CompareView
+from .data import DataView
+from .explorer import ExplorerView
+from .syria import SyriaView
+
+__all__ = ["CompareView", "DataView", "ExplorerView", "SyriaView"]

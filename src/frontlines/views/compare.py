@@ -1,0 +1,122 @@
+"""Compare: which districts changed hands between two dates, in a list and on a map."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import pandas as pd
+
+from ..atlas import YEAR_END, YEAR_START, Atlas
+from ..embed import iframe, inline_leaflet
+from ..links import CHAPTERS
+from ..maps import control_map, format_date
+from ..text import t
+from ..timeline import as_date
+from .fragments import render
+
+__all__ = ["CompareView", "button"]
+
+
+def button(label: str, **kw: object) -> W.Button:
+    """A button as wide as its label (ipywidgets' fixed width cuts longer labels short)."""
+    return W.Button(description=label, layout=W.Layout(width="auto"), **kw)
+
+
+class CompareView:
+    """Two dates, and what changed between them.
+
+    Parameters
+    ----------
+    atlas
+        The layers.
+    asset_base
+        URL of the folder holding ``leaflet/``; ``None`` embeds Leaflet in the map.
+    lang
+        Interface language.
+    """
+
+    def __init__(self, atlas: Atlas, asset_base: str | None = None, lang: str = "en") -> None:
+        self.atlas, self.asset_base, self.lang = atlas, asset_base, lang
+        last = (YEAR_END - pd.Timedelta(days=1)).date()
+        style = {"description_width": "initial"}
+        self.a = W.DatePicker(
+            value=CHAPTERS["siege"].date(),
+            description=t("ui.from", lang),
+            min=YEAR_START.date(),
+            max=last,
+            style=style,
+        )
+        self.b = W.DatePicker(
+            value=CHAPTERS["end"].date(),
+            description=t("ui.to", lang),
+            min=YEAR_START.date(),
+            max=last,
+            style=style,
+        )
+        self.button = button(t("ui.compare", lang), button_style="info")
+        self.button.on_click(lambda _: self.compare())
+        self.result = W.HTML()
+        self.map = W.HTML(layout=W.Layout(width="100%"))
+        self.view = W.VBox([self.a, self.b, self.button, self.result, self.map])
+
+    def changes(self, a: pd.Timestamp, b: pd.Timestamp) -> pd.DataFrame:
+        """Cells whose holder differs between dates ``a`` and ``b``."""
+        za, zb = self.atlas.control_at(a), self.atlas.control_at(b)
+        df = pd.DataFrame(
+            {
+                "name": zb["name"],
+                "before": za["faction"],
+                "after": zb["faction"],
+                "in_city": zb["in_city"],
+                "area_km2": zb["area_km2"],
+            }
+        )
+        return df[df["before"] != df["after"]].sort_values(["after", "name"])
+
+    def compare(self) -> pd.DataFrame:
+        """Show which districts changed hands between the two dates."""
+        a = as_date(self.a.value or CHAPTERS["siege"])
+        b = as_date(self.b.value or CHAPTERS["end"])
+        lang = self.lang
+        ch = self.changes(a, b)
+        head = t("ui.changed", lang, count=len(ch), a=format_date(a, lang), b=format_date(b, lang))
+        flows = ch.groupby(["before", "after"]).size().sort_values(ascending=False)
+        counts = "; ".join(
+            t(
+                "ui.changed_flow",
+                lang,
+                count=int(n),
+                before=t(f"faction.{x}", lang),
+                after=t(f"faction.{y}", lang),
+            )
+            for (x, y), n in flows.items()
+        )
+        self.result.value = str(
+            render(
+                "changes",
+                head=head,
+                notice=t("ui.compare_reversed", lang) if a > b else "",
+                counts=counts,
+                rows=[
+                    {
+                        "name": r["name"],
+                        "before": t(f"faction.{r.before}", lang),
+                        "after": t(f"faction.{r.after}", lang),
+                    }
+                    for _, r in ch.iterrows()
+                ],
+            )
+        )
+        m = control_map(
+            self.atlas.control_at(b),
+            self.atlas.routes_at(b),
+            self.atlas.layers.sites.iloc[0:0],
+            b,
+            bib=self.atlas.layers.bibliography,
+            asset_base=self.asset_base or "static",
+            lang=lang,
+            highlight=set(ch.index),
+        )
+        if self.asset_base is None:
+            inline_leaflet(m)
+        self.map.value = iframe(m.get_root().render(), head, "55vh")
+        return ch

@@ -1,0 +1,42 @@
+"""The HTML fragments the views show, each from an autoescaping jinja2 template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+__all__ = ["render"]
+
+_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+_TEMPLATES = {
+    "notice": '{% if text %}<p role="alert" class="fl-notice">{{ text }}</p>{% endif %}',
+    "beacon": '<span class="fl-beacon" data-view="{{ view }}">{{ iso }}</span>',
+    "a11y": '<div hidden class="fl-a11y"{% for k, v in names %} data-{{ k }}="{{ v }}"'
+    "{% endfor %}></div>",
+    "changes": '<p role="status">{{ head }}</p>{% if notice %}<p role="alert" class="fl-notice">'
+    "{{ notice }}</p>{% endif %}{% if counts %}<p>{{ counts }}</p>{% endif %}"
+    "<ul>{% for r in rows %}<li>{{ r.name }}: {{ r.before }} → {{ r.after }}</li>{% endfor %}</ul>",
+    "attribution": "<h3>{{ title }}</h3><ul>{% for e in layers %}<li><strong>{{ e.title }}"
+    "</strong>: {{ e.attribution }} ({{ e.licence }})</li>{% endfor %}</ul>",
+    "background": "<h3>{{ title }}</h3><ul>{% for e in events %}<li><strong>{{ e.date }}</strong>:"
+    " {{ e.title }}. {{ e.summary }}<small>{{ e.sources }}</small></li>{% endfor %}</ul>",
+    "downloads": '<p class="fl-downloads">{% for l in links %}<a class="fl-button" download="'
+    '{{ l.name }}" href="{{ l.href }}">{{ l.label }}</a>{% if not loop.last %} {% endif %}'
+    "{% endfor %}</p>",
+}
+
+
+_COMPILED = {k: _ENV.from_string(v) for k, v in _TEMPLATES.items()}
+
+
+def render(name: str, **fields: Any) -> Markup:
+    """Render fragment ``name`` with ``fields`` (text is escaped; pass ``Markup`` to keep HTML).
+
+    Examples
+    --------
+    >>> str(render("notice", text="<b>x</b>"))
+    '<p role="alert" class="fl-notice">&lt;b&gt;x&lt;/b&gt;</p>'
+    """
+    return Markup(_COMPILED[name].render(**fields))
