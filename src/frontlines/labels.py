@@ -36,8 +36,8 @@ def _ranked(df: gpd.GeoDataFrame, ids: Any = None) -> gpd.GeoDataFrame:
 
 
 def _route_anchors(line: shapely.LineString) -> list[tuple[shapely.Point, float]]:
-    """Where a route's name may go (the middle of its part near the city first, then a third
-    of the way either side) and the angle (degrees, clockwise on screen) to turn it by."""
+    """Where a route's name may go (the middle of its part near the city first, then further
+    out either side) and the angle (degrees, clockwise on screen) to turn it by."""
     metric = gpd.GeoSeries([line], crs="EPSG:4326").to_crs(_METRIC).iloc[0]
     centre = gpd.GeoSeries([shapely.Point(ALEPPO_CENTRE[1], ALEPPO_CENTRE[0])], crs="EPSG:4326")
     near = metric.intersection(centre.to_crs(_METRIC).iloc[0].buffer(ROUTE_LABEL_RADIUS_M))
@@ -45,7 +45,7 @@ def _route_anchors(line: shapely.LineString) -> list[tuple[shapely.Point, float]
         max(getattr(near, "geoms", [near]), key=lambda g: g.length) if not near.is_empty else metric
     )
     out = []
-    for at in (0.5, 0.3, 0.7):
+    for at in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
         mid = part.interpolate(at, normalized=True)
         a = part.interpolate(max(part.project(mid) - 300, 0))
         b = part.interpolate(min(part.project(mid) + 300, part.length))
@@ -87,7 +87,9 @@ def map_labels(layers: Layers, site_ids: Any = None) -> list[dict[str, Any]]:
     for _, r in _ranked(layers.routes).iterrows():
         (p, angle), *alts = _route_anchors(r.geometry)
         out.append(_label(r, "route", p, angle, alts))
-    kind_order = {"site": 0, "route": 1, "district": 2}
+    # districts first, then places (which may sit on any side of their dot), then routes
+    # (which may slide along their line)
+    kind_order = {"district": 0, "site": 1, "route": 2}
     out.sort(key=lambda x: (x["rank"], kind_order[x["kind"]], x["text"]))
     return out
 

@@ -50,7 +50,7 @@ def standalone_map(tmp_path_factory) -> Path:
     from frontlines.embed import inline_leaflet
     from frontlines.timemap import timeline_map
 
-    m = timeline_map(frontlines.load().layers, "2016-09-08", view_id="x", chapters=CHAPTERS)
+    m = timeline_map(frontlines.load(), "2016-09-08", view_id="x", chapters=CHAPTERS)
     inline_leaflet(m)
     path = tmp_path_factory.mktemp("standalone") / "explorer.html"
     path.write_text(m.get_root().render(), encoding="utf-8")

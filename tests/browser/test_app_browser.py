@@ -65,15 +65,27 @@ def test_map_is_in_the_page_with_leaflet_served_locally(page, voila_url):
     assert box["width"] > 600 and box["height"] >= 360
 
 
-def test_map_opens_on_the_linked_date_without_the_kernel(page, voila_url):
+def test_panel_opens_on_the_linked_date_and_works_without_the_kernel(page, voila_url):
     # No kernel connection: the widgets never load, but the map reads the link itself.
     page.route_web_socket(re.compile(r"/api/kernels/"), lambda ws: None)
     open_app(page, voila_url + "?chapter=siege")
     assert map_date(page) == "2016-07-17"
     route = page.locator(".fl-inline-map path.leaflet-interactive[stroke-dasharray='2 8']")
     assert route.count() >= 1  # Castello Road drawn as cut
-    page.wait_for_timeout(2_000)
-    assert page.locator(".fl-summary").count() == 0  # the kernel really was out of reach
+    # the whole panel works without a kernel: figures, summary, play
+    wait_for_summary(page, "On 17 July 2016")
+    assert "Besieged: day 1" in page.locator(".fl-stats").inner_text()
+    page.get_by_role("button", name="Show the day after").click()
+    wait_for_summary(page, "On 18 July 2016")
+    assert (
+        page.locator(
+            ".fl-sync-"
+            + page.evaluate("document.querySelector('.fl-panel').dataset.view")
+            + " input"
+        ).count()
+        == 0
+    )
+    # (no widgets: the kernel really was out of reach)
 
 
 @pytest.mark.parametrize(
@@ -102,23 +114,26 @@ def test_keyboard_step_changes_map_and_stats_and_keeps_zoom(page, voila_url):
     explorer.locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(600)
     zoom = page.evaluate("window.frontlinesTimemap.zoom()")
-    page.locator(".widget-slider .noUi-handle").first.focus()
+    slider = page.locator(".fl-slider")
+    slider.focus()
     page.keyboard.press("ArrowRight")
     wait_for_summary(page, "On 17 July 2016")
     wait_for_summary(page, "was besieged: day 1")
+    assert slider.get_attribute("aria-valuetext") == "17 July 2016"
     page.wait_for_function("() => window.frontlinesTimemap.date() === '2016-07-17'")
     assert page.evaluate("window.frontlinesTimemap.zoom()") == zoom
     route = explorer.locator("path.leaflet-interactive[stroke-dasharray='2 8']")
     assert route.count() >= 1  # Castello Road now drawn as cut
+    assert "Besieged: day 1" in page.locator(".fl-stats").inner_text()
 
 
 def test_keyboard_path_through_chapters(page, voila_url):
     open_app(page, voila_url)
-    page.get_by_role("button", name="The north cut").focus()
+    page.get_by_role("button", name="The north cut", exact=True).focus()
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # "The siege"
     wait_for_summary(page, "On 17 July 2016")
-    page.get_by_role("button", name="Day after ▶").focus()
+    page.get_by_role("button", name="Show the day after").focus()
     page.keyboard.press("Enter")
     wait_for_summary(page, "On 18 July 2016")
 
@@ -144,16 +159,18 @@ def test_deep_links(page, voila_url, query, expected, notice):
         assert alerts.count() == 0
 
 
-def test_choosing_an_event_jumps_to_its_date(page, voila_url):
+def test_choosing_an_event_jumps_to_its_date_and_keeps_the_list(page, voila_url):
     open_app(page, voila_url + "?date=2016-09-10")
     wait_for_summary(page, "On 10 September 2016")
-    events = page.locator(".widget-select select").first
-    # ipywidgets shows option text with non-breaking spaces
-    label = events.locator("option").first.inner_text().replace("\xa0", " ")
+    events = page.locator(".fl-events li button")
+    before = events.all_inner_texts()
+    label = before[0]
     day = re.match(r"^(\d+ \w+ 2016):", label).group(1)
-    events.focus()
-    events.select_option(index=0)
+    events.first.focus()
+    page.keyboard.press("Enter")
     wait_for_summary(page, f"On {day}")
+    assert events.all_inner_texts() == before  # the list stays put
+    assert page.locator(".fl-events li[aria-current='true']").count() >= 1
 
 
 def test_district_popup_shows_sources(page, voila_url):
@@ -211,6 +228,13 @@ def test_phone_layout(browser, voila_url):
         open_app(page, voila_url + "?chapter=siege")
         wait_for_summary(page, "On 17 July 2016")
         page.screenshot(path=str(ARTIFACTS / "app-phone.png"))
+        # the first screen shows the city's districts
+        seen = page.evaluate(
+            "[...document.querySelectorAll('.fl-stage path.leaflet-interactive')].filter(p => {"
+            " const r = p.getBoundingClientRect(); return r.width > 4 && r.bottom > 0 &&"
+            " r.top < innerHeight && r.right > 0 && r.left < innerWidth; }).length"
+        )
+        assert seen >= 20
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390
         map_width = page.evaluate(
@@ -225,3 +249,200 @@ def test_phone_layout(browser, voila_url):
         assert clipped == []
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- the reader panel
+
+RANK_ONE = (
+    "Citadel",
+    "Sheikh Maqsoud",
+    "Masaken Hanano",
+    "Ramouseh academies",
+    "Castello Road",
+    "Airport",
+    "Handarat",
+    "Karaj al-Hajz crossing",
+    "Sheikh Said",
+    "Layramoun",
+)
+LABEL_BOXES = """() => [...document.querySelectorAll('.fl-label[data-shown]')].map(l => {
+  const r = l.getBoundingClientRect();
+  return {text: l.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom};
+})"""
+IN_VIEW = """(box) => { const m = document.querySelector('.fl-stage').getBoundingClientRect();
+  return box.x1 > m.left && box.x0 < m.right && box.y1 > m.top && box.y0 < m.bottom; }"""
+
+
+def _overlapping(boxes):
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            # a turned label's box is its axis-aligned hull: allow a few pixels of corner
+            w = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+            h = min(a["y1"], b["y1"]) - max(a["y0"], b["y0"])
+            if w > 3 and h > 3:
+                out.append((a["text"], b["text"]))
+    return out
+
+
+def _set_zoom(page, zoom: int) -> None:
+    page.evaluate(f"window.frontlinesTimemap.map().setZoom({zoom}, {{animate: false}})")
+    page.wait_for_function(f"() => window.frontlinesTimemap.zoom() === {zoom}")
+    page.wait_for_timeout(150)
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["laptop", "phone"])
+def test_labels_name_the_key_places_and_never_overlap(browser, voila_url, viewport):
+    w, h = viewport
+    context = browser.new_context(viewport={"width": w, "height": h}, is_mobile=w < 600)
+    page = context.new_page()
+    try:
+        open_app(page, voila_url + "?date=2016-09-08")
+        page.locator(".fl-stage").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        name = "laptop" if w > 600 else "phone"
+        page.screenshot(path=str(ARTIFACTS / f"labels-{name}.png"))
+        assert page.locator(".fl-label[tabindex], .fl-label-anchor[tabindex]").count() == 0
+        for zoom in range(11, 17):
+            _set_zoom(page, zoom)
+            boxes = page.evaluate(LABEL_BOXES)
+            assert _overlapping(boxes) == [], zoom
+            shown = {b["text"] for b in boxes}
+            if zoom == 11:
+                assert len(shown & set(RANK_ONE)) >= 6, shown
+            if zoom >= 12:
+                # every rank-1 label whose place is in view is shown
+                page.evaluate("window.frontlinesTimemap.map().setView([36.205, 37.155])")
+                page.wait_for_timeout(150)
+                boxes = page.evaluate(LABEL_BOXES)
+                assert _overlapping(boxes) == [], zoom
+                state = page.evaluate("window.frontlinesTimemap.labels()")
+                due = {x["text"] for x in state if x["rank"] == 1 and x["inView"]}
+                shown = {x["text"] for x in state if x["shown"]}
+                assert due <= shown, (zoom, due - shown)
+                if zoom == 12 and w > 600:
+                    assert set(RANK_ONE) <= due  # the laptop shows the whole city
+            state = page.evaluate("window.frontlinesTimemap.labels()")
+            minor = {x["text"] for x in state if x["rank"] >= 2 and x["shown"]}
+            if zoom <= 12:
+                assert minor == set(), zoom  # only the key places on the whole city
+            if zoom >= 14:  # more district names as one zooms in (fewer fit in view)
+                assert len(minor) >= (8 if zoom == 14 else 3), (zoom, minor)
+        page.screenshot(path=str(ARTIFACTS / f"labels-{name}-z16.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["laptop", "phone"])
+def test_date_play_and_slider_are_on_screen_with_the_map(browser, voila_url, viewport):
+    w, h = viewport
+    context = browser.new_context(viewport={"width": w, "height": h}, is_mobile=w < 600)
+    page = context.new_page()
+    try:
+        open_app(page, voila_url)
+        in_viewport = (
+            "sel => { const r = document.querySelector(sel).getBoundingClientRect();"
+            " return r.top >= 0 && r.bottom <= innerHeight && r.height > 0; }"
+        )
+        for block in ("start", "center", "end"):
+            page.evaluate(
+                "b => document.querySelector('.fl-stage').scrollIntoView({block: b})", block
+            )
+            page.wait_for_timeout(200)
+            for sel in (".fl-play", ".fl-slider", ".fl-date"):
+                assert page.evaluate(in_viewport, sel), (block, sel)
+        page.screenshot(path=str(ARTIFACTS / f"controls-{w}.png"))
+    finally:
+        context.close()
+
+
+def test_chapter_shows_its_caption_and_highlights_what_changed(page, voila_url):
+    open_app(page, voila_url)
+    page.get_by_role("button", name="The siege", exact=True).click()
+    wait_for_summary(page, "On 17 July 2016")
+    caption = page.locator(".fl-caption")
+    caption.wait_for(state="visible")
+    assert "17 July" in caption.inner_text()
+    lit = page.locator(".fl-stage path[stroke='#ffd400']")
+    assert lit.count() >= 1  # Castello Road, cut that day, is highlighted
+    assert (
+        page.get_by_role("button", name="The siege", exact=True).get_attribute("aria-current")
+        == "true"
+    )
+    page.screenshot(path=str(ARTIFACTS / "chapter-siege.png"))
+    page.get_by_role("button", name="Show the day after").click()
+    wait_for_summary(page, "On 18 July 2016")
+    assert caption.is_hidden()
+
+
+def test_play_stops_at_the_next_chapter(page, voila_url):
+    open_app(page, voila_url + "?date=2016-07-10")
+    wait_for_summary(page, "On 10 July 2016")
+    page.locator(".fl-speed").select_option("2")
+    page.locator(".fl-play").click()
+    page.wait_for_function(
+        "() => document.querySelector('.fl-panel').dataset.stoppedAt === 'siege'",
+        timeout=WAIT_MS,
+    )
+    assert map_date(page) == "2016-07-17"
+    assert page.evaluate("window.frontlinesTimemap.playing()") is False
+    assert page.locator(".fl-play").get_attribute("aria-pressed") == "false"
+    page.locator(".fl-play").click()  # goes on from the chapter
+    page.wait_for_function("() => window.frontlinesTimemap.date() > '2016-07-18'")
+    page.locator(".fl-play").click()  # pause: stops where it is
+    stopped = map_date(page)
+    page.wait_for_timeout(400)
+    assert map_date(page) == stopped
+
+
+def test_reduced_motion_play_steps_to_the_next_chapter(browser, voila_url):
+    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        open_app(page, voila_url + "?date=2016-07-10")
+        wait_for_summary(page, "On 10 July 2016")
+        play = page.locator(".fl-play")
+        assert "Next chapter" in play.inner_text()
+        play.click()
+        wait_for_summary(page, "On 17 July 2016")
+        page.wait_for_timeout(500)
+        assert map_date(page) == "2016-07-17"  # no motion beyond the jump
+    finally:
+        context.close()
+
+
+def test_address_bar_follows_the_date_and_the_kernel_follows_the_panel(page, voila_url):
+    open_app(page, voila_url + "?chapter=siege")
+    wait_for_summary(page, "On 17 July 2016")
+    page.locator(".fl-slider").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.search.includes('date=2016-07-18')")
+    assert "chapter" not in page.evaluate("location.search")
+    # the kernel has heard the date: the download is of 18 July
+    page.get_by_role("button", name="Download the data shown").click()
+    link = page.locator(".fl-downloads a").first
+    link.wait_for(timeout=WAIT_MS)
+    assert link.get_attribute("download") == "aleppo-2016-07-18.geojson"
+
+
+def test_slider_names_the_date_in_words(page, voila_url):
+    open_app(page, voila_url + "?date=2016-12-22")
+    wait_for_summary(page, "On 22 December 2016")
+    text = page.locator(".fl-slider").get_attribute("aria-valuetext")
+    assert re.fullmatch(
+        r"\d{1,2} (January|February|March|April|May|June|July|August|"
+        r"September|October|November|December) 2016",
+        text,
+    ), text
+
+
+def test_panel_text_equals_the_python_figures_on_twelve_dates(page, voila_url, atlas):
+    from frontlines.views.explorer import ExplorerView
+
+    view = ExplorerView(atlas, captions={})
+    open_app(page, voila_url)
+    for month in range(1, 13):
+        when = pd.Timestamp(f"2016-{month:02d}-{3 + 2 * month:02d}")
+        day = int((when - pd.Timestamp("2016-01-01")).days)
+        js = page.evaluate(f"window.frontlinesTimemap.sentence({day})")
+        assert js == view.figures(when)["sentence"], when

@@ -26,6 +26,19 @@ function frontlinesPanel(cfg, tm) {
     });
     map.invalidateSize({pan: false});
   }
+  // The date bar sticks to the bottom of the screen while the map is on it. An ancestor that
+  // clips its overflow without scrolling (a notebook's output area) would pin it instead: such
+  // ancestors are opened, up to the element that really scrolls the page. Run once laid out.
+  function unclip() {
+    if (!root.offsetHeight) return;
+    for (var up = root.parentElement; up && up !== document.body; up = up.parentElement) {
+      var cs = window.getComputedStyle(up);
+      if (cs.overflowX === "visible" && cs.overflowY === "visible") continue;
+      // the page's scroller: taller content, or a box as tall as the window
+      if (up.scrollHeight > up.clientHeight + 1 || up.clientHeight >= window.innerHeight - 2) break;
+      up.style.overflow = "visible";
+    }
+  }
   var ownPage = !document.querySelector(".fl-inline-map") && root.parentElement === document.body;
   var hostWin = window;
   if (window.parent !== window) {
@@ -350,17 +363,23 @@ function frontlinesPanel(cfg, tm) {
       map.invalidateSize({pan: false});
       if (!moved) map.fitBounds(cfg.bounds);
       tm.placeLabels();
+      unclip();
     }).observe(container);
   }
 
   setPlaying(false);
+  // the host may lay its page out late (Voila moves the cells into its own panels on load)
+  if (document.readyState !== "complete") window.addEventListener("load", unclip);
+  else unclip();
   go(first, firstChapter ? "chapter" : "link");
   tm.placeLabels();
   var api = {
     setDate: function (iso) { if (validIso(iso)) go(dayOf(iso), "api"); },
     date: function () { return tm.isoOf(current); },
     zoom: function () { return map.getZoom(); },
+    map: function () { return map; },
     playing: function () { return playing; },
+    labels: tm.labels,
     sentence: sentence,
     go: go
   };

@@ -213,7 +213,7 @@ function frontlinesTimemap(cfg) {
       pane: "fl-labels", interactive: false, keyboard: false,
       icon: L.divIcon({html: box, className: "fl-label-anchor", iconSize: null})
     }).addTo(map);
-    var item = {spec: spec, marker: marker, box: box, inner: inner, w: 0, h: 0};
+    var item = {spec: spec, marker: marker, box: box, inner: inner, w: 0, h: 0, angle: spec.angle};
     labels.push(item);
     return item;
   }
@@ -238,8 +238,9 @@ function frontlinesTimemap(cfg) {
     if (k === "site") {
       return [[GAP, -h / 2], [-w - GAP, -h / 2], [-w / 2, -h - GAP], [-w / 2, GAP]];
     }
-    if (k === "area") return [[-w / 2, -h / 2], [-w / 2, -h * 1.6], [-w / 2, h * 0.6]];
-    return [[-w / 2, -h / 2]];
+    if (k === "route") return [[-w / 2, -h / 2]];
+    // districts and areas: centred, else just above or below
+    return [[-w / 2, -h / 2], [-w / 2, -h * 1.5 - 2], [-w / 2, h * 0.5 + 2]];
   }
   function overlaps(a, list) {
     for (var i = 0; i < list.length; i++) {
@@ -252,8 +253,8 @@ function frontlinesTimemap(cfg) {
     item.box.style.display = "";
     item.box.style.transform = "";
     var r = item.inner.getBoundingClientRect();
-    var w = item.inner.offsetWidth, h = item.inner.offsetHeight;
-    var a = (item.spec.angle || 0) * Math.PI / 180;
+    var w = item.box.offsetWidth, h = item.box.offsetHeight;
+    var a = (item.angle || 0) * Math.PI / 180;
     // the box a turned label occupies on screen
     item.w = Math.abs(w * Math.cos(a)) + Math.abs(h * Math.sin(a));
     item.h = Math.abs(w * Math.sin(a)) + Math.abs(h * Math.cos(a));
@@ -273,14 +274,14 @@ function frontlinesTimemap(cfg) {
       var spots = [[item.spec.lat, item.spec.lon, item.spec.angle]].concat(item.spec.alts || []);
       var placed = null;
       for (var j = 0; j < spots.length && !placed; j++) {
-        if (item.angle !== spots[j][2] || !item.w) { item.spec.angle = spots[j][2]; measure(item); }
-        item.angle = spots[j][2];
+        if (item.angle !== spots[j][2] || !item.w) { item.angle = spots[j][2]; measure(item); }
         var p = map.latLngToContainerPoint(spots[j]), tries = candidates(item);
         for (var i = 0; i < tries.length && !placed; i++) {
           var x = p.x + tries[i][0], y = p.y + tries[i][1];
           var box = [x - 2, y - 1, x + item.w + 2, y + item.h + 1];
           var outside = box[2] < 0 || box[3] < 0 || box[0] > size.x || box[1] > size.y;
-          if (outside || !overlaps(box, kept)) {
+          if (outside) break;  // off the map: drawn when the reader pans to it
+          if (!overlaps(box, kept)) {
             placed = {x: tries[i][0], y: tries[i][1], box: box, at: spots[j]};
           }
         }
@@ -297,7 +298,7 @@ function frontlinesTimemap(cfg) {
       item.box.style.display = "";
       item.box.setAttribute("data-shown", "1");
       item.box.style.transform = "translate(" + cx.toFixed(1) + "px," + cy.toFixed(1) + "px)" +
-        (item.spec.angle ? " rotate(" + item.spec.angle + "deg)" : "");
+        (item.angle ? " rotate(" + item.angle + "deg)" : "");
     });
   }
   map.on("zoomend", placeLabels);
@@ -344,6 +345,14 @@ function frontlinesTimemap(cfg) {
     highlight: highlight,
     setAreaLabels: setAreaLabels,
     placeLabels: placeLabels,
-    labels: function () { return labels; }
+    labels: function () {  // what each label shows, for tests and tools
+      var size = map.getSize();
+      return labels.map(function (item) {
+        var p = map.latLngToContainerPoint([item.spec.lat, item.spec.lon]);
+        return {text: item.spec.text, rank: item.spec.rank, kind: item.spec.kind,
+                shown: item.box.hasAttribute("data-shown"),
+                inView: p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y};
+      });
+    }
   };
 }
