@@ -194,7 +194,11 @@ def build_lines(meta_file: str, waypoint_file: str, extra: tuple[str, ...]) -> s
             "precision_m": int(float(r["precision_m"])),
             "sources": srcs,
             "confidence": r["confidence"],
-            "note": f"Drawn as straight segments through: {via}. {r['note']}"[:1000],
+            "note": (
+                r["note"]  # an outline traced from a dataset has no named points to list
+                if r.get("kind") == "outline"
+                else f"Drawn as straight segments through: {via}. {r['note']}"
+            )[:1000],
             "audit_note": " | ".join(
                 x
                 for x in [r["audit_note"]]

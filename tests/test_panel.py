@@ -6,6 +6,7 @@ import dataclasses
 import json
 
 import pandas as pd
+import pytest
 
 import frontlines
 from frontlines.app import CHAPTERS
@@ -158,3 +159,30 @@ def test_rank_one_labels_are_the_places_the_story_names(atlas: frontlines.Atlas)
     ):
         assert name in top
     assert 10 <= len(top) <= 14
+
+
+def test_drawn_cells_fill_the_city_without_changing_the_figures(atlas: frontlines.Atlas):
+    import shapely
+
+    from frontlines.display import city_outline, display_cells
+
+    drawn = display_cells(atlas.layers).to_crs("EPSG:32637")
+    edge = city_outline(atlas.layers)
+    assert edge is not None
+    import geopandas as gpd
+
+    edge_m = gpd.GeoSeries([edge], crs="EPSG:4326").to_crs("EPSG:32637").iloc[0]
+    # no hole inside the built-up city (there was one south of the Citadel)
+    assert edge_m.difference(shapely.union_all(drawn.values)).area < 1_000  # m2
+    # drawn cells do not overlap each other
+    assert shapely.union_all(drawn.values).area == pytest.approx(drawn.area.sum(), rel=1e-5)
+    # display only: areas and the siege calendar come from the layer's own cells
+    # (pinned when the drawing changed: a change to these is a change to the data)
+    assert round(atlas.city_area_km2("2016-09-08")["rebels"], 1) == 58.0
+    assert round(atlas.city_area_km2("2016-12-10")["government"], 1) == 79.8
+    periods = [
+        (p.start.date().isoformat(), p.end.date().isoformat())
+        for p in atlas.siege_periods()
+        if p.besieged
+    ]
+    assert periods == [("2016-07-17", "2016-08-06"), ("2016-09-04", "2016-12-22")]

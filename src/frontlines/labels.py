@@ -73,9 +73,9 @@ def map_labels(layers: Layers, site_ids: Any = None) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        ``text``, ``rank``, ``kind`` (``district``, ``site`` or ``route``), ``lat``, ``lon``,
-        ``angle`` (degrees; routes only, else 0), ``alts`` (other ``[lat, lon, angle]`` to
-        try when the first place is taken; routes only) and ``id``.
+        ``text``, ``rank``, ``kind`` (``district``, ``site``, ``route`` or ``river``),
+        ``lat``, ``lon``, ``angle`` (degrees; lines only, else 0), ``alts`` (other ``[lat,
+        lon, angle]`` to try when the first place is taken; lines only) and ``id``.
     """
     out: list[dict[str, Any]] = []
     d = _ranked(layers.districts)
@@ -87,9 +87,12 @@ def map_labels(layers: Layers, site_ids: Any = None) -> list[dict[str, Any]]:
     for _, r in _ranked(layers.routes).iterrows():
         (p, angle), *alts = _route_anchors(r.geometry)
         out.append(_label(r, "route", p, angle, alts))
+    for _, r in _ranked(layers.context_lines).iterrows():
+        (p, angle), *alts = _route_anchors(r.geometry)
+        out.append(_label(r, "river" if r["kind"] == "river" else "route", p, angle, alts))
     # districts first, then places (which may sit on any side of their dot), then routes
     # (which may slide along their line)
-    kind_order = {"district": 0, "site": 1, "route": 2}
+    kind_order = {"district": 0, "site": 1, "route": 2, "river": 3}
     out.sort(key=lambda x: (x["rank"], kind_order[x["kind"]], x["text"]))
     return out
 

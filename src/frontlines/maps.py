@@ -473,6 +473,7 @@ def syria_map(
         interactive=False,
         style_function=lambda f: {"color": "#111111", "weight": 2},
     ).add_to(m)
+    lines = lines[lines["kind"] != "outline"]  # the city's edge belongs to the city map
     ln = lines[["id", "kind", "geometry"]].copy()
     ln["label"] = [_e(n) for n in lines["name"]]
     folium.GeoJson(

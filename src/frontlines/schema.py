@@ -132,7 +132,7 @@ _POLYGONS = ("Polygon", "MultiPolygon")
 # ISO 639-1 codes of the languages the sources are written in.
 _LANGUAGES = (
     "ar", "bg", "bn", "da", "de", "el", "en", "es", "fa", "fi", "fr", "he", "hi", "id", "it",
-    "ja", "ku", "nl", "pl", "pt", "ro", "ru", "sv", "tr", "uk", "ur", "vi", "zh",
+    "ja", "ku", "nl", "no", "pl", "pt", "ro", "ru", "sv", "tr", "uk", "ur", "vi", "zh",
 )  # fmt: skip
 _LINES = ("LineString", "MultiLineString")
 _FACTION_OR_STATE = "factions"
@@ -283,7 +283,11 @@ LAYERS: dict[str, LayerSpec] = {
             "geojson",
             (Column("id", "id"),)
             + _names()
-            + (Column("kind", "enum", choices=("river", "road")), Column("approximate", "bool"))
+            + _labels()
+            + (
+                Column("kind", "enum", choices=("river", "road", "outline")),
+                Column("approximate", "bool"),
+            )
             + _provenance(precision=True),
             geometry=_LINES,
         ),

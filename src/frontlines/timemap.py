@@ -27,6 +27,7 @@ from jinja2 import Environment, PackageLoader, Template
 from .assets import leaflet_urls
 from .atlas import YEAR_END, YEAR_START, Atlas
 from .citation import citation_html
+from .display import city_outline, display_cells
 from .labels import RANK_MIN_ZOOM, map_labels
 from .layers import Layers
 from .maps import (
@@ -302,7 +303,7 @@ def timeline_map(
     first = rows_in_force(layers.control, t0).drop_duplicates("district_id")
     held = dict(zip(first["district_id"], first["faction"], strict=True))
     cells = layers.districts[["id", "in_city", "geometry"]].copy()
-    cells["geometry"] = _rounded(cells.geometry)
+    cells["geometry"] = _rounded(display_cells(layers))  # fitted to the city's edge
     cells["fill"] = [faction_colour(held.get(i, "none"), colours) for i in cells["id"]]
     cells["contested"] = [held.get(i) == "contested" for i in cells["id"]]  # hatched by the script
     cell_layer = folium.GeoJson(
@@ -320,15 +321,33 @@ def timeline_map(
     cell_layer.add_to(m)
 
     city = layers.districts[layers.districts["in_city"].astype(bool)]
+    edge = city_outline(layers) or shapely.union_all(city.geometry.values)
     folium.GeoJson(
-        gpd.GeoSeries([shapely.union_all(city.geometry.values).boundary], crs="EPSG:4326")
-        .set_precision(1e-5)
-        .to_json(),
+        gpd.GeoSeries([edge.boundary], crs="EPSG:4326").set_precision(1e-5).to_json(),
         name="city outline",
         control=False,
         interactive=False,
-        style_function=lambda f: {"color": "#111111", "weight": 2.5, "opacity": 0.8},
+        style_function=lambda f: {"color": "#333333", "weight": 1.5, "opacity": 0.7},
     ).add_to(m)
+
+    # The Queiq (and any other river near the city): a thin line with a white edge, so that it
+    # shows over every fill; drawn under the routes, and not clickable (the legend names it).
+    rivers = layers.context_lines[layers.context_lines["kind"] == "river"]
+    rivers = rivers[rivers.intersects(shapely.box(*city.total_bounds).buffer(0.05))]
+    if len(rivers):
+        river_json = rivers[["id", "geometry"]].assign(geometry=_rounded(rivers.geometry)).to_json()
+        for colour, weight in (("#ffffff", 5), ("#3b83bd", 2.5)):
+            folium.GeoJson(
+                river_json,
+                name=t("layer.river", lang),
+                control=False,
+                interactive=False,
+                style_function=lambda f, c=colour, w=weight: {
+                    "color": c,
+                    "weight": w,
+                    "opacity": 0.95,
+                },
+            ).add_to(m)
 
     # Routes with a more important label are drawn last, on top: where two routes run
     # together (Castello Road and the government's detour), the reader clicks the one named.
