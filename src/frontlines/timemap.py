@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Environment, PackageLoader, Template
+from markupsafe import Markup
 
 from .assets import leaflet_urls
 from .atlas import YEAR_END, YEAR_START, Atlas
@@ -30,6 +31,7 @@ from .citation import citation_html
 from .display import city_outline, display_cells
 from .labels import RANK_MIN_ZOOM, map_labels
 from .layers import Layers
+from .locator import locator_svg
 from .maps import (
     ALEPPO_CENTRE,
     _Legend,
@@ -224,6 +226,7 @@ def panel_html(
     when: pd.Timestamp,
     chapters: Mapping[str, Any],
     lang: str = LANG_DEFAULT,
+    locator: str = "",
 ) -> str:
     """The reader panel's markup around the map (autoescaped; ``js/panel.js`` fills it in)."""
     L = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
@@ -252,6 +255,7 @@ def panel_html(
         routes_label=L("legend.routes"),
         events_label=L("ui.events"),
         link=L("ui.link", date=format_date(when, lang)),
+        locator=Markup(locator),  # built from an autoescaping template (frontlines.locator)
     )
 
 
@@ -408,7 +412,24 @@ def timeline_map(
     )
     m.add_child(_Controller(code))
     m.get_root().html.add_child(
-        folium.Element(panel_html(view_id, t0, chapters, lang)), name="fl_panel", index=0
+        folium.Element(
+            panel_html(
+                view_id,
+                t0,
+                chapters,
+                lang,
+                locator_svg(
+                    layers.border,
+                    ALEPPO_CENTRE[0],
+                    ALEPPO_CENTRE[1],
+                    t("label.aleppo", lang),
+                    t("label.syria", lang),
+                    t("ui.locator", lang),
+                ),
+            )
+        ),
+        name="fl_panel",
+        index=0,
     )
     m.fit_bounds(bounds)
     title = html.escape(t("map.title", lang, date=format_date(t0, lang)))
