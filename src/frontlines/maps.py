@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import folium
 import geopandas as gpd
+import jinja2
 import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
@@ -25,6 +26,9 @@ from .text import t
 
 __all__ = [
     "ALEPPO_CENTRE",
+    "FILL_OPACITY",
+    "MAP_BACKGROUND",
+    "as_drawn",
     "control_map",
     "syria_map",
     "hatch_lines",
@@ -205,37 +209,96 @@ def add_tile_switch(m: folium.Map, lang: str = "en") -> None:
     folium.LayerControl(collapsed=True).add_to(m)
 
 
+#: Leaflet's map background, which the fills are drawn over.
+MAP_BACKGROUND = "#dddddd"
+#: How opaque a held district's fill is drawn.
+FILL_OPACITY = 0.55
+
+_LEGEND = jinja2.Environment(autoescape=True).from_string(
+    """{% for f in fills %}<div><span aria-hidden="true" class="fl-swatch"
+ style="display:inline-block;width:14px;height:12px;background:{{ f.background }};
+border:1px solid #333;margin-right:5px;vertical-align:middle"></span>{{ f.name }}</div>{% endfor %}
+{%- if routes %}<strong>{{ routes.title }}</strong><div>{{ routes.colour_note }}</div>
+{%- for r in routes.sides %}<div><svg width="34" height="10" aria-hidden="true"><line x1="0" y1="5"
+ x2="34" y2="5" stroke="{{ r.colour }}" stroke-width="4"/></svg> {{ r.name }}</div>{% endfor %}
+{%- for r in routes.statuses %}<div><svg width="34" height="10" aria-hidden="true"><line x1="0"
+ y1="5" x2="34" y2="5" stroke="#333" stroke-width="3"{% if r.dash %} stroke-dasharray="{{ r.dash }}"
+{%- endif %}/></svg> {{ r.name }}</div>{% endfor %}{% endif %}
+{%- for x in extras %}<div><svg width="34" height="10" aria-hidden="true"><line x1="0" y1="5"
+ x2="34" y2="5" stroke="{{ x.edge }}" stroke-width="{{ x.edge_width }}"/><line x1="0" y1="5"
+ x2="34" y2="5" stroke="{{ x.colour }}" stroke-width="{{ x.width }}"/></svg> {{ x.name }}</div>
+{%- endfor %}<small>{{ note }}</small>"""
+)
+
+
+def as_drawn(colour: str, opacity: float = FILL_OPACITY, over: str = MAP_BACKGROUND) -> str:
+    """The colour a fill shows as when drawn at ``opacity`` over ``over`` (``#rrggbb``).
+
+    Examples
+    --------
+    >>> as_drawn("#000000", 0.5, "#ffffff")
+    '#808080'
+    """
+    a = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(over[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(
+        f"{round(x * opacity + y * (1 - opacity)):02x}" for x, y in zip(a, b, strict=True)
+    )
+
+
 def _legend_html(
     factions: Sequence[str],
     colours: dict[str, str],
     lang: str,
     routes: bool = True,
     note: str = "legend.approximate",
+    extras: Sequence[str] = (),
 ) -> str:
-    rows = []
+    """The legend's body: the fills as drawn, the routes (colour: the side a route serves;
+    pattern: its status) and any ``extras`` (``river``, ``edge``, ``highlight``)."""
+    fills = []
     for fac in factions:
         colour = faction_colour(fac, colours)
-        hatch = (
-            "background:repeating-linear-gradient(45deg,#999 0 2px,#fff 2px 5px);"
+        background = (
+            "repeating-linear-gradient(45deg,#999 0 2px,#fff 2px 5px)"
             if fac == "contested"
-            else f"background:{_e(colour)};"
+            else as_drawn(colour)
         )
-        rows.append(
-            f'<div><span aria-hidden="true" style="display:inline-block;width:14px;height:12px;'
-            f'{hatch}border:1px solid #555;margin-right:5px;vertical-align:middle"></span>'
-            f"{_e(t(f'faction.{fac}', lang))}</div>"
-        )
+        fills.append({"background": background, "name": t(f"faction.{fac}", lang)})
+    route_part = None
     if routes:
-        rows.append(f"<strong>{_e(t('legend.routes', lang))}</strong>")
-    for status, dash in ROUTE_DASH.items() if routes else ():
-        dash_attr = f' stroke-dasharray="{_e(dash)}"' if dash else ""
-        rows.append(
-            '<div><svg width="34" height="10" aria-hidden="true"><line x1="0" y1="5" x2="34" y2="5"'
-            f' stroke="#333" stroke-width="3"{dash_attr}/></svg> {_e(t(f"status.{status}", lang))}'
-            "</div>"
-        )
-    rows.append(f"<small>{_e(t(note, lang))}</small>")
-    return "\n".join(rows)
+        sides = [f for f in factions if f not in ("contested", "none")]
+        route_part = {
+            "title": t("legend.routes", lang),
+            "colour_note": t("legend.route_colour", lang),
+            "sides": [
+                {"colour": faction_colour(f, colours), "name": t(f"faction.{f}", lang)}
+                for f in sides
+                if f in ("government", "rebels")
+            ],
+            "statuses": [
+                {"dash": dash, "name": t(f"status.{status}", lang)}
+                for status, dash in ROUTE_DASH.items()
+            ],
+        }
+    styles = {
+        "river": ("#ffffff", 5, "#3b83bd", 2.5),
+        "edge": ("#ffffff", 0, "#333333", 1.5),
+        "highlight": ("#ffd400", 10, "#333333", 3),
+    }
+    extra_rows = [
+        {
+            "edge": styles[x][0],
+            "edge_width": styles[x][1],
+            "colour": styles[x][2],
+            "width": styles[x][3],
+            "name": t(f"legend.{x}", lang),
+        }
+        for x in extras
+    ]
+    return str(
+        _LEGEND.render(fills=fills, routes=route_part, extras=extra_rows, note=t(note, lang))
+    )
 
 
 def _rounded(geoms: gpd.GeoSeries) -> gpd.GeoSeries:

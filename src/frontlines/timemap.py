@@ -34,6 +34,7 @@ from .layers import Layers
 from .locator import locator_svg
 from .maps import (
     ALEPPO_CENTRE,
+    FILL_OPACITY,
     _Legend,
     _legend_html,
     _rounded,
@@ -121,10 +122,11 @@ def timeline_data(
         cells[c["id"]] = {
             "name": c["name"],
             "name_ar": c["name_ar"] or "",
-            "approximate": bool(c["approximate"]),
             "precision_m": int(c["precision_m"]),
             "rows": [],
         }
+        if not c["approximate"]:  # approximate unless said otherwise (all drawn cells are)
+            cells[c["id"]]["approximate"] = False
     for _, r in layers.control.sort_values("valid_from").iterrows():
         cells[r["district_id"]]["rows"].append(
             [
@@ -171,6 +173,7 @@ def timeline_data(
         ],
         "colours": {**colours, "none": NONE_COLOUR},
         "dash": ROUTE_DASH,
+        "fillOpacity": FILL_OPACITY,
         "weight": ROUTE_WEIGHT,
     }
 
@@ -315,7 +318,7 @@ def timeline_map(
         name=t("layer.districts", lang),
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.25 if f["properties"]["contested"] else 0.55,
+            "fillOpacity": 0.25 if f["properties"]["contested"] else FILL_OPACITY,
             "color": "#333333",
             "weight": 0.8 if f["properties"]["in_city"] else 0.5,
             "dashArray": None if f["properties"]["in_city"] else "3 3",
@@ -382,7 +385,12 @@ def timeline_map(
     if tiles:
         add_tile_switch(m, lang)
     shown = set(layers.control["faction"])
-    legend = _legend_html([f for f in colours if f in shown], colours, lang)
+    legend = _legend_html(
+        [f for f in colours if f in shown],
+        colours,
+        lang,
+        extras=("river", "edge", "highlight"),
+    )
     m.add_child(_Legend(t("legend.title", lang), legend))
 
     b = city.total_bounds

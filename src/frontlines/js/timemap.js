@@ -74,7 +74,7 @@ function frontlinesTimemap(cfg) {
     line(box, label("popup.until") + ": " + (r[1] === null ? label("popup.still") : longDate(r[1])));
     line(box, label("popup.confidence") + ": " + r[4]);
     sources(box, r[5]);
-    if (info.approximate) line(box, S.approximate.replace("{precision}", info.precision_m));
+    if (info.approximate !== false) line(box, S.approximate.replace("{precision}", info.precision_m));
     return box;
   }
   function routePopup(layer) {
@@ -161,7 +161,7 @@ function frontlinesTimemap(cfg) {
         style.fillOpacity = 0.7;
       } else {
         style.fillColor = D.colours[f] || D.colours.none;
-        style.fillOpacity = 0.55;
+        style.fillOpacity = D.fillOpacity;
       }
       l.setStyle(style);
     });
