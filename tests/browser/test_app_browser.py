@@ -446,3 +446,32 @@ def test_panel_text_equals_the_python_figures_on_twelve_dates(page, voila_url, a
         day = int((when - pd.Timestamp("2016-01-01")).days)
         js = page.evaluate(f"window.frontlinesTimemap.sentence({day})")
         assert js == view.figures(when)["sentence"], when
+
+
+def test_the_map_is_one_tab_stop_and_arrow_keys_move_between_named_districts(page, voila_url):
+    open_app(page, voila_url + "?date=2016-09-08")
+    stage = page.locator(".fl-stage")
+    # no district or label is a tab stop: only the map itself and Leaflet's own controls
+    focusable = stage.locator("path[tabindex], .fl-label[tabindex], [tabindex='0']")
+    assert focusable.count() == 1
+    assert stage.locator(".leaflet-container").get_attribute("tabindex") == "0"
+    stage.locator(".leaflet-container").focus()
+    said = stage.locator(".fl-sr[role='status']")
+    names = []
+    for key in ("ArrowRight", "ArrowRight", "ArrowDown", "ArrowLeft"):
+        page.keyboard.press(key)
+        page.wait_for_function(
+            "n => document.querySelector('.fl-stage .fl-sr[role=status]').textContent"
+            " && document.querySelector('.fl-stage .leaflet-container').dataset.cursor !== n",
+            arg=names[-1] if names else "",
+        )
+        names.append(stage.locator(".leaflet-container").get_attribute("data-cursor"))
+        assert said.inner_text().endswith(", 8 September 2016")
+    assert len(set(names)) >= 3  # each arrow reached another district
+    zoom = page.evaluate("window.frontlinesTimemap.zoom()")
+    assert page.evaluate("window.frontlinesTimemap.date()") == "2016-09-08"
+    page.keyboard.press("Enter")
+    popup = stage.locator(".fl-popup")
+    popup.wait_for(timeout=WAIT_MS)
+    assert said.inner_text().split(":")[0] in popup.inner_text()
+    assert page.evaluate("window.frontlinesTimemap.zoom()") == zoom  # arrows did not zoom

@@ -145,6 +145,7 @@ function frontlinesTimemap(cfg) {
   }
   function outline(l) {
     var id = l.feature.properties.id;
+    if (l === cursor) return {color: "#000000", weight: 3, dashArray: "5 3"};
     if (highlighted.cells[id]) return {color: "#000000", weight: 3.5, dashArray: null};
     var inCity = l.feature.properties.in_city;
     return {color: "#333333", weight: inCity ? 0.8 : 0.5, dashArray: inCity ? null : "3 3"};
@@ -326,7 +327,66 @@ function frontlinesTimemap(cfg) {
     cfg.casing.bringToFront();
     cfg.routes.bringToFront();
   }
-  map.getContainer().setAttribute("role", "region");
+  // ------------------------------------------------------------------ keyboard
+  // The map is one tab stop. Arrow keys move a cursor to the nearest district in that
+  // direction and say its name, holder and date; Enter opens its popup; Shift+arrows pan and
+  // +/- zoom (Leaflet's own keys). No district is a tab stop of its own.
+  var container = map.getContainer(), cursor = null, seq = 0;
+  var said = el("div", null, {"class": "fl-sr", role: "status", "aria-live": "polite"});
+  container.appendChild(said);
+  function centreOf(l) { return map.latLngToContainerPoint(l.getBounds().getCenter()); }
+  function describe(l) {
+    var info = D.cells[l.feature.properties.id], r = active(info.rows, current);
+    var who = !r ? factionName("none") : r[2] === "contested"
+      ? S.contested_by + " " + r[3].map(factionName).join(" / ") : factionName(r[2]);
+    return info.name + ": " + who + ", " + longDate(current);
+  }
+  function moveCursor(dx, dy) {
+    var from = cursor ? centreOf(cursor) : map.getSize().divideBy(2), best = null, bestScore = 1e9;
+    cfg.cells.eachLayer(function (l) {
+      if (l === cursor) return;
+      var c = centreOf(l), vx = c.x - from.x, vy = c.y - from.y, d = Math.sqrt(vx * vx + vy * vy);
+      if (cursor) {
+        var along = (vx * dx + vy * dy) / (d || 1);
+        if (along < 0.5) return;  // within 60 degrees of the direction pressed
+        d = d * (2 - along);
+      }
+      if (d < bestScore) { bestScore = d; best = l; }
+    });
+    if (!best) return;
+    if (cursor && cursor.getElement()) cursor.getElement().removeAttribute("id");
+    cursor = best;
+    var node = best.getElement(), id = "fl-cursor-" + cfg.view + "-" + (++seq);
+    if (node) { node.setAttribute("id", id); node.setAttribute("aria-label", describe(best)); }
+    cfg.cells.eachLayer(function (l) { l.setStyle(outline(l)); });
+    best.bringToFront();
+    cfg.casing.bringToFront();
+    cfg.routes.bringToFront();
+    if (!map.getBounds().contains(best.getBounds().getCenter())) map.panTo(best.getBounds().getCenter());
+    said.textContent = describe(best);
+    container.setAttribute("data-cursor", best.feature.properties.id);
+  }
+  var ARROWS = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1]};
+  container.addEventListener("keydown", function (ev) {
+    if (ev.target !== container || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    var dir = ARROWS[ev.key];
+    if (dir && !ev.shiftKey) {
+      ev.preventDefault();
+      ev.stopPropagation();  // not Leaflet's panning: Shift+arrows pan
+      moveCursor(dir[0], dir[1]);
+    } else if (ev.key === "Enter" && cursor) {
+      ev.preventDefault();
+      cursor.openPopup(cursor.getBounds().getCenter());
+    }
+  }, true);
+  container.addEventListener("blur", function () {
+    if (!cursor) return;
+    var l = cursor;
+    cursor = null;
+    l.setStyle(outline(l));
+  });
+
+  container.setAttribute("role", "region");
   return {
     map: map,
     setDay: setDay,
