@@ -131,16 +131,33 @@ def test_compare_lists_changed_districts_and_counts_them_by_direction(app: App):
     assert "“From” is after “To”" in view.result.value  # a notice, not an error
 
 
-def test_syria_view_renders_each_snapshot_once(app: App):
+def test_syria_view_shows_its_first_date_at_once_and_renders_each_snapshot_once(app: App):
+    assert app.syria.map.value == ""  # nothing drawn before the view is shown
     view = app.show_syria()
-    assert app.syria.map.value == ""  # nothing drawn until a snapshot is chosen
-    app.syria.choice.value = pd.Timestamp("2016-02-27")  # the fixture's only snapshot
+    assert app.syria.choice.value == pd.Timestamp("2016-02-27")  # the fixture's only snapshot
     assert "<iframe" in app.syria.map.value
     first = app.syria.map.value
     app.syria.choice.value = None
     app.syria.choice.value = pd.Timestamp("2016-02-27")
     assert app.syria.map.value == first and len(app.syria._html) == 1
     assert view is app.syria_view
+
+
+def test_syria_view_shows_the_caption_of_the_date(good_atlas: frontlines.Atlas):
+    from frontlines.views import SyriaView
+
+    view = SyriaView(good_atlas, "/s", captions={"2016-02-27": "<p>The <b>truce</b></p>"})
+    view.show()
+    assert 'class="fl-snapshot-caption"' in view.caption.value
+    assert "<b>truce</b>" in view.caption.value  # already escaped HTML, from the notebook
+
+
+def test_reader_notebook_captions_every_syria_snapshot(atlas: frontlines.Atlas):
+    from frontlines.panel import marked_captions
+    from frontlines.views.explorer import READER_NOTEBOOK
+
+    dates = {d.date().isoformat() for d in atlas.layers.syria_control["snapshot_date"]}
+    assert set(marked_captions(READER_NOTEBOOK, "snapshot")) == dates
 
 
 def test_download_carries_sources_and_licence(app: App):

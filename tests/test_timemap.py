@@ -8,6 +8,7 @@ import json
 import frontlines
 from frontlines.citation import citation_html
 from frontlines.timemap import js_json, timeline_data, timeline_map
+from tests.support import REPO
 
 
 def test_table_rows_are_day_numbers(good_atlas: frontlines.Atlas):
@@ -62,4 +63,7 @@ def test_site_names_are_escaped(good_atlas: frontlines.Atlas):
     # only in the script's data, which it inserts as text (textContent)
     assert html.count("<img src=x") == 1
     assert '"name":"<img src=x onerror=alert(1)>"' in html
-    assert "innerHTML = D.sources" in html and "l.bindTooltip(function () { return el(" in html
+    js = (REPO / "src" / "frontlines" / "js" / "timemap.js").read_text(encoding="utf-8")
+    assert "li.innerHTML = D.sources[i]" in js  # only the Python-escaped citations
+    assert 'l.bindTooltip(function () { return el("span", D.sites' in js  # names as text
+    assert "bindTooltip" in html

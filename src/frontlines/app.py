@@ -18,9 +18,10 @@ from .assets import LEAFLET_FILES, install_voila_template, installed_template
 from .atlas import Atlas
 from .embed import HtmlOutput
 from .links import CHAPTERS, DEFAULT_DATE, asset_base_from_env, date_from_query
+from .panel import marked_captions
 from .views import CompareView, DataView, ExplorerView, SyriaView
 from .views.data import background_html
-from .views.explorer import CITY_SITES
+from .views.explorer import CITY_SITES, READER_NOTEBOOK
 
 __all__ = [
     "App",
@@ -70,7 +71,8 @@ class App:
     ) -> None:
         self.atlas, self.asset_base, self.lang = atlas, asset_base, lang
         self.explorer = ExplorerView(atlas, date, asset_base, lang, notice)
-        self.syria = SyriaView(atlas, asset_base, lang)
+        captions = marked_captions(READER_NOTEBOOK, "snapshot") if READER_NOTEBOOK.exists() else {}
+        self.syria = SyriaView(atlas, asset_base, lang, captions)
         self.comparison = CompareView(atlas, asset_base, lang)
         self.data = DataView(atlas, lambda: self.explorer.date, lang)
 

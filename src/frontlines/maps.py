@@ -459,6 +459,8 @@ def control_map(
 
 
 SYRIA_CENTRE = (35.0, 38.5)
+#: Towns of at least this many people are named on the Syria map.
+SYRIA_LABEL_POPULATION = 250_000
 
 
 def syria_map(
@@ -536,7 +538,9 @@ def syria_map(
         interactive=False,
         style_function=lambda f: {"color": "#111111", "weight": 2},
     ).add_to(m)
-    lines = lines[lines["kind"] != "outline"]  # the city's edge belongs to the city map
+    # the city's edge and the city's river belong to the city map
+    long_m = lines.to_crs("EPSG:32637").length
+    lines = lines[(lines["kind"] != "outline") & (long_m > 50_000)]
     ln = lines[["id", "kind", "geometry"]].copy()
     ln["label"] = [_e(n) for n in lines["name"]]
     folium.GeoJson(
@@ -549,6 +553,30 @@ def syria_map(
         },
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
     ).add_to(m)
+    # the main cities and the Euphrates, named on the map (not only on hover)
+    named = towns[towns["population"].fillna(0) >= SYRIA_LABEL_POPULATION]
+    spots = [(r.geometry.y, r.geometry.x, r["name"], "fl-syria-town") for _, r in named.iterrows()]
+    for _, r in lines[lines["kind"] == "river"].iterrows():
+        p = r.geometry.interpolate(0.2, normalized=True)  # clear of the towns downstream
+        spots.append((p.y, p.x, r["name"], "fl-syria-river"))
+    for lat, lon, name, cls in spots:
+        folium.Marker(
+            [lat, lon],
+            icon=folium.DivIcon(
+                html=f'<span class="fl-syria-label {cls}">{_e(name)}</span>',
+                icon_size=(0, 0),
+                icon_anchor=(-5, 8),
+            ),
+            interactive=False,
+            keyboard=False,
+        ).add_to(m)
+    m.get_root().header.add_child(
+        Element(
+            "<style>.fl-syria-label{white-space:nowrap;font:600 12px/1.2 system-ui,sans-serif;"
+            "color:#111;text-shadow:0 0 2px #fff,0 0 3px #fff,1px 1px 0 #fff,-1px -1px 0 #fff}"
+            ".fl-syria-river{font-style:italic;color:#1d5b8c}</style>"
+        )
+    )
     tw = towns[["id", "name", "population", "geometry"]].copy()
     tw["label"] = [_e(n) for n in tw["name"]]
     folium.GeoJson(

@@ -33,13 +33,15 @@ __all__ = [
     "CHAPTER_WINDOW_DAYS",
     "Stretches",
     "chapter_captions",
+    "marked_captions",
     "event_date_text",
     "panel_data",
     "summary_sentence",
 ]
 
-#: How a Markdown cell of the reader notebook says it is the caption of a chapter.
-CHAPTER_MARK = re.compile(r"<!--\s*chapter:\s*([a-z0-9-]+)\s*-->")
+#: How a Markdown cell of the reader notebook says it is a caption (of a chapter, or of a
+#: snapshot date of the Syria map).
+CHAPTER_MARK = re.compile(r"<!--\s*(?:chapter|snapshot):\s*([A-Za-z0-9-]+)\s*-->")
 #: A chapter highlights what changed in the days before it (or since the chapter before).
 CHAPTER_WINDOW_DAYS = 30
 _MARKDOWN = mistune.create_markdown(escape=True)
@@ -69,11 +71,28 @@ def _day(when: pd.Timestamp) -> int:
     return int((when - YEAR_START).days)
 
 
+def marked_captions(notebook: str | Path, kind: str = "chapter") -> dict[str, str]:
+    """The captions a notebook marks for ``kind``: ``{id: caption as HTML}``.
+
+    A caption is a Markdown cell holding ``<!-- KIND: ID -->`` (a chapter id, or a snapshot
+    date for ``kind="snapshot"``); the rest of the cell is the caption, rendered with raw HTML
+    escaped.
+    """
+    mark = re.compile(r"<!--\s*" + re.escape(kind) + r":\s*([A-Za-z0-9-]+)\s*-->")
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        text = "".join(cell.get("source", []))
+        m = mark.search(text)
+        if m:
+            out[m.group(1)] = str(_MARKDOWN(mark.sub("", text).strip())).strip()
+    return out
+
+
 def chapter_captions(notebook: str | Path) -> dict[str, str]:
     """The chapter captions of a notebook: ``{chapter id: caption as HTML}``.
-
-    A caption is a Markdown cell holding ``<!-- chapter: ID -->``; the rest of the cell is the
-    caption, rendered with raw HTML escaped.
 
     Examples
     --------
@@ -85,17 +104,7 @@ def chapter_captions(notebook: str | Path) -> dict[str, str]:
     >>> chapter_captions(f.name)["siege"]
     '<p><strong>17 July.</strong> The road &lt;b&gt;cut&lt;/b&gt;.</p>'
     """
-    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    out: dict[str, str] = {}
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "markdown":
-            continue
-        text = "".join(cell.get("source", []))
-        m = CHAPTER_MARK.search(text)
-        if m:
-            body = CHAPTER_MARK.sub("", text).strip()
-            out[m.group(1)] = str(_MARKDOWN(body)).strip()
-    return out
+    return marked_captions(notebook, "chapter")
 
 
 def event_date_text(date: pd.Timestamp, precision: str, lang: str = LANG_DEFAULT) -> str:

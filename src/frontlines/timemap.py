@@ -11,6 +11,7 @@ page can drive the same map with ``postMessage``.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pandas as pd
+import rjsmin
 import shapely
 from branca.element import MacroElement
 from jinja2 import Environment, PackageLoader, Template
@@ -187,6 +189,15 @@ def _strings(lang: str) -> dict[str, Any]:
     out["contested_by"] = t("popup.contested_by", lang, parties="").strip()
     out["approximate"] = t("popup.approximate", lang)
     return out
+
+
+@functools.cache
+def _script() -> str:
+    """The map's and the panel's scripts, minified (the page ships them with every map)."""
+    js = resources.files("frontlines").joinpath("js")
+    return rjsmin.jsmin(
+        "\n".join(js.joinpath(f).read_text(encoding="utf-8") for f in ("timemap.js", "panel.js"))
+    )
 
 
 def _label_rows(labels: list[dict[str, Any]]) -> list[list[Any]]:
@@ -410,11 +421,9 @@ def timeline_map(
         f" rankZoom: {js_json({str(k): v for k, v in RANK_MIN_ZOOM.items()})}"
         "}"
     )
-    js = resources.files("frontlines").joinpath("js")
     code = "\n".join(
         [
-            js.joinpath("timemap.js").read_text(encoding="utf-8"),
-            js.joinpath("panel.js").read_text(encoding="utf-8"),
+            _script(),
             f"(function (cfg) {{ frontlinesPanel(cfg, frontlinesTimemap(cfg)); }})({config});",
         ]
     )

@@ -12,6 +12,8 @@ __all__ = ["render"]
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 _TEMPLATES = {
     "notice": '{% if text %}<p role="alert" class="fl-notice">{{ text }}</p>{% endif %}',
+    "caption": '{% if html %}<div class="fl-snapshot-caption" role="note">{{ html }}</div>'
+    "{% endif %}",
     "beacon": '<span class="fl-beacon" data-view="{{ view }}">{{ iso }}</span>',
     "a11y": '<div hidden class="fl-a11y"{% for k, v in names %} data-{{ k }}="{{ v }}"'
     "{% endfor %}></div>",

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import ipywidgets as W
 import pandas as pd
+from markupsafe import Markup
 
 from ..atlas import Atlas
 from ..embed import iframe, inline_leaflet
 from ..maps import format_date, syria_map
 from ..text import t
 from ..timeline import as_date
+from .fragments import render
 
 __all__ = ["SyriaView"]
 
@@ -27,8 +31,15 @@ class SyriaView:
         Interface language.
     """
 
-    def __init__(self, atlas: Atlas, asset_base: str | None = None, lang: str = "en") -> None:
+    def __init__(
+        self,
+        atlas: Atlas,
+        asset_base: str | None = None,
+        lang: str = "en",
+        captions: Mapping[str, str] | None = None,
+    ) -> None:
         self.atlas, self.asset_base, self.lang = atlas, asset_base, lang
+        self.captions = dict(captions or {})
         self._html: dict[pd.Timestamp, str] = {}
         dates = sorted(atlas.layers.syria_control["snapshot_date"].unique())
         self.choice = W.ToggleButtons(
@@ -37,14 +48,17 @@ class SyriaView:
             description=t("ui.snapshot", lang),
             style={"description_width": "initial", "button_width": "auto"},
         )
+        self.caption = W.HTML()
         self.map = W.HTML(layout=W.Layout(width="100%"))
         self.choice.observe(lambda _: self._render(), names="value")
-        self.view = W.VBox([self.choice, self.map])
+        self.view = W.VBox([self.choice, self.caption, self.map])
 
     def _render(self) -> None:
         when = self.choice.value
         if when is None:
             return
+        caption = self.captions.get(when.date().isoformat(), "")
+        self.caption.value = str(render("caption", html=Markup(caption)))
         if when not in self._html:
             L = self.atlas.layers
             m = syria_map(
@@ -65,7 +79,9 @@ class SyriaView:
         self.map.value = self._html[when]
 
     def show(self, when: pd.Timestamp | str | None = None) -> W.VBox:
-        """The view; its map is drawn when a snapshot is chosen (or ``when``)."""
+        """The view, showing ``when`` (default: the first snapshot) at once."""
+        if when is None and self.choice.value is None and self.choice.options:
+            when = self.choice.options[0][1]
         if when is not None:
             self.choice.value = as_date(when)
         return self.view
