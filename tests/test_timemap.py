@@ -65,5 +65,5 @@ def test_site_names_are_escaped(good_atlas: frontlines.Atlas):
     assert '"name":"<img src=x onerror=alert(1)>"' in html
     js = (REPO / "src" / "frontlines" / "js" / "timemap.js").read_text(encoding="utf-8")
     assert "li.innerHTML = D.sources[i]" in js  # only the Python-escaped citations
-    assert 'l.bindTooltip(function () { return el("span", D.sites' in js  # names as text
+    assert 'return el("span", D.sites[l.feature.properties.id].name)' in js  # names as text
     assert "bindTooltip" in html

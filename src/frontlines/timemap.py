@@ -183,7 +183,9 @@ def timeline_data(
 def _strings(lang: str) -> dict[str, Any]:
     cat = CATALOGUES.get(lang, CATALOGUES[LANG_DEFAULT])
     out: dict[str, Any] = {k: t(k, lang) for k in _STRING_KEYS}
-    out |= {k: v for k, v in cat.items() if k.startswith(("faction.", "status."))}
+    out |= {k: v for k, v in cat.items() if k.startswith(("faction.", "status.", "confidence."))}
+    out["popup.details"] = t("popup.details", lang)
+    out["ui.close"] = t("ui.close", lang)
     out["months"] = [t(f"month.{i}", lang) for i in range(1, 13)]
     out["title"] = t("map.title", lang)
     out["contested_by"] = t("popup.contested_by", lang, parties="").strip()

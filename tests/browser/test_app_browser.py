@@ -49,7 +49,7 @@ def test_loads_offline_with_polygons_and_no_outside_requests(page, voila_url):
 def test_map_is_in_the_page_with_leaflet_served_locally(page, voila_url):
     explorer = open_app(page, voila_url)
     assert explorer.locator(".leaflet-control-scale").count() == 1
-    assert page.locator("iframe.fl-map").count() == 0  # the explorer is not an iframe
+    assert page.locator(".fl-inline-map .fl-panel").count() == 1  # in the page, not an iframe
     html = page.request.get(voila_url).text()  # the page as served, before any script ran
     start = html.index('<div class="fl-inline-map"')
     fragment = html[start : html.index("</script></div>", start)]
@@ -475,3 +475,32 @@ def test_the_map_is_one_tab_stop_and_arrow_keys_move_between_named_districts(pag
     popup.wait_for(timeout=WAIT_MS)
     assert said.inner_text().split(":")[0] in popup.inner_text()
     assert page.evaluate("window.frontlinesTimemap.zoom()") == zoom  # arrows did not zoom
+
+
+def test_on_a_phone_details_open_in_a_sheet_that_leaves_the_controls_free(browser, voila_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    try:
+        open_app(page, voila_url + "?date=2016-12-10")
+        page.locator(".fl-stage").scroll_into_view_if_needed()
+        page.locator(".fl-stage path.leaflet-interactive").nth(30).dispatch_event("click")
+        sheet = page.locator(".fl-sheet")
+        sheet.wait_for(state="visible", timeout=WAIT_MS)
+        text = sheet.locator(".fl-popup").inner_text()
+        assert "Confidence: " in text and "Sources:" in text
+        assert page.locator(".leaflet-popup").count() == 0  # no floating popup on a phone
+        page.screenshot(path=str(ARTIFACTS / "phone-sheet.png"))
+        bar_top = page.evaluate("document.querySelector('.fl-bar').getBoundingClientRect().top")
+        assert sheet.bounding_box()["y"] + sheet.bounding_box()["height"] <= bar_top + 1
+        for sel in (".fl-play", ".fl-slider"):
+            hit = page.evaluate(
+                "s => { const n = document.querySelector(s), b = n.getBoundingClientRect();"
+                " const e = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);"
+                " return e === n || n.contains(e); }",
+                sel,
+            )
+            assert hit, sel  # the sheet never covers the date controls
+        page.get_by_role("button", name="Close").last.click()
+        assert sheet.is_hidden()
+    finally:
+        context.close()

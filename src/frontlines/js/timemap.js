@@ -58,23 +58,24 @@ function frontlinesTimemap(cfg) {
   }
   function factionName(f) { return label("faction." + f); }
 
+  function confidence(c) { return label("popup.confidence") + ": " + label("confidence." + c); }
   function cellPopup(layer) {
     var p = layer.feature.properties, info = D.cells[p.id];
     var r = active(info.rows, current);
     var box = el("div", null, {"class": "fl-popup"});
     box.appendChild(el("strong", info.name));
-    if (info.name_ar) box.appendChild(el("div", info.name_ar, {lang: "ar", dir: "rtl"}));
+    if (info.name_ar) box.appendChild(el("span", info.name_ar, {lang: "ar", dir: "rtl", "class": "fl-ar"}));
     if (!r) { line(box, factionName("none")); return box; }
-    if (r[2] === "contested") {
-      line(box, S.contested_by + " " + r[3].map(factionName).join(" / "));
-    } else {
-      line(box, label("popup.held_by") + ": " + factionName(r[2]));
-    }
-    line(box, label("popup.since") + ": " + longDate(r[0]));
-    line(box, label("popup.until") + ": " + (r[1] === null ? label("popup.still") : longDate(r[1])));
-    line(box, label("popup.confidence") + ": " + r[4]);
+    var who = r[2] === "contested" ? S.contested_by + " " + r[3].map(factionName).join(" / ")
+                                   : label("popup.held_by") + " " + factionName(r[2]);
+    var when = label("popup.since").toLowerCase() + " " + longDate(r[0]);
+    if (r[1] !== null) when += ", " + label("popup.until").toLowerCase() + " " + longDate(r[1]);
+    line(box, who + " " + when);
+    line(box, confidence(r[4]));
     sources(box, r[5]);
-    if (info.approximate !== false) line(box, S.approximate.replace("{precision}", info.precision_m));
+    if (info.approximate !== false) {
+      box.appendChild(el("small", S.approximate.replace("{precision}", info.precision_m)));
+    }
     return box;
   }
   function routePopup(layer) {
@@ -86,7 +87,7 @@ function frontlinesTimemap(cfg) {
     line(box, label("popup.route_status") + ": " + label("status." + r[2]));
     line(box, label("popup.route_serves") + ": " + factionName(r[3]));
     line(box, label("popup.since") + ": " + longDate(r[0]));
-    line(box, label("popup.confidence") + ": " + r[4]);
+    line(box, confidence(r[4]));
     if (r[6]) box.appendChild(el("em", r[6]));
     sources(box, r[5]);
     line(box, S.approximate.replace("{precision}", info.precision_m));
@@ -98,7 +99,7 @@ function frontlinesTimemap(cfg) {
     box.appendChild(el("strong", info.name));
     line(box, label("popup.site_kind") + ": " + info.kind);
     if (info.note) box.appendChild(el("em", info.note));
-    line(box, label("popup.confidence") + ": " + info.confidence);
+    line(box, confidence(info.confidence));
     sources(box, info.sources);
     line(box, S.approximate.replace("{precision}", info.precision_m));
     return box;
@@ -182,23 +183,69 @@ function frontlinesTimemap(cfg) {
         }
       });
     });
-    cfg.cells.eachLayer(function (l) { if (l.isPopupOpen()) l.setPopupContent(cellPopup(l)); });
-    cfg.routes.eachLayer(function (l) { if (l.isPopupOpen()) l.setPopupContent(routePopup(l)); });
+    if (shown) showInfo(shown.layer, shown.at, shown.build, true);
     map.getContainer().setAttribute("data-date", isoOf(d));
   }
 
-  cfg.cells.eachLayer(function (l) {
-    l.bindPopup(function () { return cellPopup(l); }, {maxWidth: 320});
-    l.bindTooltip(function () { return cellTip(l); }, {sticky: true});
+  // A feature's information: a popup on a wide screen; on a phone, a sheet at the foot of the
+  // map that scrolls inside itself and never covers the date bar, which sits below the map.
+  var shown = null, sheet = null;
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 600px)") : {matches: false};
+  function closeSheet() {
+    if (sheet) sheet.hidden = true;
+    shown = null;
+  }
+  function showInfo(layer, at, build, refresh) {
+    var content = build(layer);
+    shown = {layer: layer, at: at, build: build};
+    if (narrow.matches) {
+      if (!sheet) {
+        sheet = el("div", null, {"class": "fl-sheet", role: "dialog", "aria-label": label("popup.details")});
+        var close = el("button", "×", {type: "button", "class": "fl-sheet-close",
+                                       "aria-label": label("ui.close")});
+        close.addEventListener("click", function () { closeSheet(); container.focus(); });
+        sheet.appendChild(close);
+        sheet.appendChild(el("div", null, {"class": "fl-sheet-body"}));
+        L.DomEvent.disableClickPropagation(sheet);
+        L.DomEvent.disableScrollPropagation(sheet);
+        container.appendChild(sheet);
+      }
+      var body = sheet.querySelector(".fl-sheet-body");
+      body.textContent = "";
+      body.appendChild(content);
+      sheet.hidden = false;
+      if (!refresh) body.scrollTop = 0;
+      clearBar();
+      return;
+    }
+    if (refresh && !map.hasLayer(popup)) return;
+    popup.setLatLng(at).setContent(content);
+    if (!map.hasLayer(popup)) popup.openOn(map);
+  }
+  // The date bar sticks to the foot of the screen, over the map's lower edge when the map
+  // runs below the screen: the sheet then ends above the bar.
+  function clearBar() {
+    var panel = container.closest && container.closest(".fl-panel");
+    var bar = panel && panel.querySelector(".fl-bar");
+    if (!sheet || sheet.hidden || !bar) return;
+    var over = container.getBoundingClientRect().bottom - bar.getBoundingClientRect().top;
+    sheet.style.bottom = Math.max(0, Math.round(over)) + "px";
+  }
+  window.addEventListener("scroll", clearBar, {passive: true, capture: true});
+  var popup = L.popup({maxWidth: 320, autoPanPaddingBottomRight: [10, 60]});
+  map.on("popupclose", function (e) { if (e.popup === popup) shown = null; });
+  [[cfg.cells, cellPopup, cellTip], [cfg.routes, routePopup, routeTip],
+   [cfg.sites, sitePopup, function (l) { return el("span", D.sites[l.feature.properties.id].name); }]
+  ].forEach(function (kind) {
+    kind[0].eachLayer(function (l) {
+      l.on("click", function (e) {
+        L.DomEvent.stopPropagation(e);  // not the map's click, which closes the sheet
+        showInfo(l, e.latlng, kind[1]);
+      });
+      l.bindTooltip(function () { return kind[2](l); }, {sticky: kind[0] !== cfg.sites});
+    });
   });
-  cfg.routes.eachLayer(function (l) {
-    l.bindPopup(function () { return routePopup(l); }, {maxWidth: 320});
-    l.bindTooltip(function () { return routeTip(l); }, {sticky: true});
-  });
-  cfg.sites.eachLayer(function (l) {
-    l.bindPopup(function () { return sitePopup(l); }, {maxWidth: 320});
-    l.bindTooltip(function () { return el("span", D.sites[l.feature.properties.id].name); });
-  });
+  map.on("click", function () { if (narrow.matches) closeSheet(); });
 
   // ------------------------------------------------------------------ labels
   // One pane above the shapes and below popups; labels take no pointer events and no focus.
@@ -376,7 +423,9 @@ function frontlinesTimemap(cfg) {
       moveCursor(dir[0], dir[1]);
     } else if (ev.key === "Enter" && cursor) {
       ev.preventDefault();
-      cursor.openPopup(cursor.getBounds().getCenter());
+      showInfo(cursor, cursor.getBounds().getCenter(), cellPopup);
+    } else if (ev.key === "Escape" && sheet && !sheet.hidden) {
+      closeSheet();
     }
   }, true);
   container.addEventListener("blur", function () {
