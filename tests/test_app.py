@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import json
 import re
+import zipfile
 
 import pandas as pd
 import pytest
@@ -160,23 +162,42 @@ def test_reader_notebook_captions_every_syria_snapshot(atlas: frontlines.Atlas):
     assert set(marked_captions(READER_NOTEBOOK, "snapshot")) == dates
 
 
-def test_download_carries_sources_and_licence(app: App):
+def test_download_offers_every_layer_with_sources_and_licences(app: App):
     app.prepare_download()
     links = re.findall(r'href="data:([^;]+);base64,([^"]+)"', app.data.downloads.value)
-    assert [m for m, _ in links] == ["application/geo+json", "text/csv", "text/csv"]
+    assert [m for m, _ in links] == ["application/geo+json", "application/zip", "text/csv"]
     gj = json.loads(base64.b64decode(links[0][1]))
-    assert gj["date"] == "2016-07-16" and gj["licence"] == "CC0-1.0"
-    props = {f["properties"]["id"]: f["properties"] for f in gj["features"]}
+    assert gj["date"] == "2016-07-16"
+    assert gj["licences"]["districts"]["licence"] == "CC0-1.0"
+    layers = {f["properties"]["layer"] for f in gj["features"]}
+    assert layers == {"districts", "routes", "sites"}  # no event yet on 16 July
+    props = {
+        f["properties"]["id"]: f["properties"]
+        for f in gj["features"]
+        if f["properties"]["layer"] == "districts"
+    }
     assert (
         props["east"]["faction"] == "rebels"
         and props["east"]["sources"] == "fixture-wire fixture-paper"
     )
-    assert [s["publisher"] for s in gj["bibliography"]] == ["Fixture Wire", "Fixture Daily"]
-    csv_text = base64.b64decode(links[1][1]).decode()
-    assert csv_text.splitlines()[0].endswith("date,licence,attribution")
+    assert [s["publisher"] for s in gj["bibliography"]][:2] == ["Fixture Wire", "Fixture Daily"]
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(links[1][1]))) as z:
+        assert sorted(z.namelist()) == sorted(
+            ["districts.csv", "routes.csv", "sites.csv", "events.csv", "sources.csv", "about.json"]
+        )
+        assert z.read("routes.csv").decode().startswith("id,name,status,serves,since")
     bib = base64.b64decode(links[2][1]).decode().splitlines()
     assert bib[0].startswith("source_id,publisher,agency,title,published,url,read_at")
-    assert len(bib) == 3 and bib[1].startswith("fixture-wire,Fixture Wire")
+    assert bib[1].startswith("fixture-wire,Fixture Wire")
+    app.go("2016-12-31")
+    app.prepare_download()
+    gj = json.loads(base64.b64decode(re.findall(r'base64,([^"]+)"', app.data.downloads.value)[0]))
+    assert [
+        f["properties"]["id"] for f in gj["features"] if f["properties"]["layer"] == "events"
+    ] == [
+        "e1",
+        "e2",
+    ]
 
 
 def test_attribution_lists_every_layer(app: App):

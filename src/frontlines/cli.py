@@ -11,10 +11,12 @@ import csv
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from .atlas import Atlas, load
 from .layers import LayerError, find_geo
+from .timeline import as_date
 from .validate import check_folder
 
 __all__ = ["main"]
@@ -55,6 +57,15 @@ def _parser() -> argparse.ArgumentParser:
 
     pl = sub.add_parser("places", parents=[geo], help="every named feature")
     pl.add_argument("--format", choices=("geojson", "csv"), default="geojson")
+
+    x = sub.add_parser(
+        "export", parents=[geo], help="every layer's state on a date, with its sources"
+    )
+    x.add_argument("--date", required=True)
+    x.add_argument("--format", choices=("geojson", "csv"), default="geojson")
+    x.add_argument(
+        "--out", metavar="FILE", help="write to FILE (needed for csv, a zip; else stdout)"
+    )
 
     e = sub.add_parser("events", parents=[geo], help="the dated event timeline")
     e.add_argument("--format", choices=("json", "csv"), default="json")
@@ -194,12 +205,37 @@ def _events(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .export import csv_zip_on, geojson_on
+
+    atlas = load(args.geo)
+    try:
+        when = as_date(args.date)
+    except ValueError as e:
+        raise _UsageError(str(e)) from None
+    if args.format == "csv":
+        if not args.out:
+            raise _UsageError("--format csv writes a zip of CSV files: give --out FILE.zip")
+        data = csv_zip_on(atlas, when)
+        Path(args.out).write_bytes(data)
+    else:
+        text = geojson_on(atlas, when)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            print(text, file=out)
+    if args.out:
+        print(f"wrote {args.out} ({args.format}, {when.date().isoformat()})", file=err)
+    return 0
+
+
 _COMMANDS = {
     "validate": _validate,
     "where": _where,
     "summary": _summary,
     "places": _places,
     "events": _events,
+    "export": _export,
 }
 
 

@@ -1,18 +1,36 @@
-"""The data shown, as files a reader can download: GeoJSON and CSV with sources and licences."""
+"""Every layer's state on a date, as files: GeoJSON, a zip of CSVs, and the sources they cite.
+
+One module feeds the app's downloads, the static site's and ``frontlines export``. Each file
+carries the date, the dataset's version, each layer's licence and attribution, and the
+bibliography of the sources cited (the GeoJSON under ``bibliography``; the zip as
+``sources.csv``). Outlines and lines are approximate: see ``precision_m`` and the sources.
+"""
 
 from __future__ import annotations
 
 import base64
 import html
+import io
 import json
+import zipfile
 
+import geopandas as gpd
 import pandas as pd
+import shapely
 
-from .atlas import Atlas
+from .atlas import YEAR_START, Atlas
 from .timeline import DateLike, as_date
 
-__all__ = ["cells_on", "data_link"]
+__all__ = ["LAYERS_EXPORTED", "cells_on", "data_link", "layers_on", "geojson_on", "csv_zip_on"]
 
+#: The layers a download holds, in this order, with the layer each comes from.
+LAYERS_EXPORTED = {
+    "districts": "aleppo_control",
+    "routes": "route_status",
+    "sites": "sites",
+    "events": "events",
+}
+_NOTE = "Outlines, lines and places are approximate: see precision_m and the sources."
 _COLUMNS = [
     "id",
     "name",
@@ -28,25 +46,164 @@ _COLUMNS = [
 ]
 
 
+def _iso(v: object) -> str | None:
+    return None if v is None or pd.isna(v) else pd.Timestamp(v).date().isoformat()
+
+
+def _ids(values: object) -> str:
+    return " ".join(values) if isinstance(values, tuple | list) else ""
+
+
+def layers_on(atlas: Atlas, when: DateLike) -> dict[str, gpd.GeoDataFrame]:
+    """Each exported layer's state on ``when`` (one GeoDataFrame per layer, longitude/latitude).
+
+    ``districts``: who held each cell, since and until when, with its area; ``routes``: the
+    routes in force with their status and the side they served; ``sites``: the named places;
+    ``events``: the events of 2016 up to and including ``when``, placed at their site or
+    district where they name one. ``sources`` holds the cited ids, space-separated.
+    """
+    when = as_date(when)
+    L = atlas.layers
+    z = atlas.control_at(when)
+    districts = z[_COLUMNS + ["geometry"]].copy()
+    districts["parties"] = [_ids(p) for p in z["parties"]]
+    districts["sources"] = [_ids(s) for s in z["sources"]]
+    districts["area_km2"] = districts["area_km2"].round(3)
+    r = atlas.routes_at(when)
+    routes = gpd.GeoDataFrame(
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "status": r["status"],
+            "serves": r["serves"],
+            "since": r["since"],
+            "until": r["until"],
+            "confidence": r["status_confidence"],
+            "precision_m": r["precision_m"],
+            "note": r["status_note"],
+            "sources": [_ids(s) for s in r["status_sources"]],
+        },
+        geometry=r.geometry.values,
+        crs=L.routes.crs,
+    )
+    s = L.sites
+    sites = gpd.GeoDataFrame(
+        {
+            "id": s["id"],
+            "name": s["name"],
+            "name_ar": s["name_ar"],
+            "kind": s["kind"],
+            "confidence": s["confidence"],
+            "precision_m": s["precision_m"],
+            "note": s["note"],
+            "sources": [_ids(x) for x in s["sources"]],
+        },
+        geometry=s.geometry.values,
+        crs=s.crs,
+    )
+    ev = L.events[(L.events["date"] >= YEAR_START) & (L.events["date"] <= when)]
+    ev = ev.sort_values(["date", "id"])
+    cells = L.districts.geometry
+
+    def place(row: pd.Series) -> shapely.Geometry | None:
+        site, district = row.get("site_id"), row.get("district_id")
+        if isinstance(site, str) and site in s.index:
+            return s.geometry[site]
+        if isinstance(district, str) and district in cells.index:
+            return cells[district].representative_point()
+        return None
+
+    events = gpd.GeoDataFrame(
+        {
+            "id": ev["id"],
+            "date": ev["date"],
+            "date_precision": ev["date_precision"],
+            "category": ev["category"],
+            "title": ev["title"],
+            "summary": ev["summary"],
+            "confidence": ev["confidence"],
+            "sources": [_ids(x) for x in ev["sources"]],
+        },
+        geometry=[place(row) for _, row in ev.iterrows()],
+        crs=s.crs,
+    )
+    out = {"districts": districts, "routes": routes, "sites": sites, "events": events}
+    for df in out.values():
+        for c in ("since", "until", "date"):
+            if c in df:
+                df[c] = [_iso(v) for v in df[c]]
+    return out
+
+
+def _meta(atlas: Atlas, when: pd.Timestamp) -> dict:
+    L = atlas.layers
+    return {
+        "date": when.date().isoformat(),
+        "dataset": L.manifest.get("title", ""),
+        "dataset_version": L.manifest.get("version"),
+        "licences": {
+            name: {
+                "licence": L.entry(layer)["licence"],
+                "attribution": L.entry(layer)["attribution"],
+            }
+            for name, layer in LAYERS_EXPORTED.items()
+        },
+        "note": _NOTE,
+    }
+
+
+def _cited(layers: dict[str, gpd.GeoDataFrame]) -> list[str]:
+    ids = (i for df in layers.values() for v in df["sources"] for i in v.split())
+    return list(dict.fromkeys(ids))
+
+
+def geojson_on(atlas: Atlas, when: DateLike) -> str:
+    """Every exported layer on ``when`` as one GeoJSON FeatureCollection; each feature names
+    its ``layer``; the date, the dataset's version, licences and bibliography are top-level."""
+    when = as_date(when)
+    layers = layers_on(atlas, when)
+    features = []
+    for name, df in layers.items():
+        for f in json.loads(df.to_json(na="null"))["features"]:
+            f["properties"] = {"layer": name, **f["properties"]}
+            features.append(f)
+    doc = {"type": "FeatureCollection", **_meta(atlas, when), "features": features}
+    doc["bibliography"] = [s.as_dict() for s in atlas.cite(_cited(layers))]
+    return json.dumps(doc, ensure_ascii=False)
+
+
+def csv_zip_on(atlas: Atlas, when: DateLike) -> bytes:
+    """Every exported layer on ``when`` as a zip of CSV files (geometry as WKT), with
+    ``sources.csv`` (the bibliography rows cited) and ``about.json`` (date, version,
+    licences)."""
+    when = as_date(when)
+    layers = layers_on(atlas, when)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, df in layers.items():
+            table = pd.DataFrame(df.drop(columns="geometry"))
+            table["wkt"] = [None if g is None else g.wkt for g in df.geometry]
+            z.writestr(f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
+        cited = _cited(layers)
+        sources = atlas.layers.sources.loc[cited].to_csv(index=False, lineterminator="\n")
+        z.writestr("sources.csv", sources)
+        z.writestr("about.json", json.dumps(_meta(atlas, when), ensure_ascii=False, indent=1))
+    return buf.getvalue()
+
+
 def cells_on(atlas: Atlas, when: DateLike) -> tuple[str, str, str]:
     """GeoJSON and CSV of every Aleppo cell on ``when`` (holder, since, until, confidence,
     area, precision, sources, and the layer's licence and attribution), and the bibliography
     rows they cite as CSV (``geo/sources.csv``'s columns); the GeoJSON carries them too."""
     when = as_date(when)
-    z = atlas.control_at(when)
+    df = layers_on(atlas, when)["districts"]
     entry = atlas.layers.entry("aleppo_control")
-    df = z[_COLUMNS + ["geometry"]].copy()
-    df["parties"] = [" ".join(p) for p in z["parties"]]
-    df["sources"] = [" ".join(s) for s in z["sources"]]
-    for c in ("since", "until"):
-        df[c] = [None if pd.isna(v) else v.date().isoformat() for v in df[c]]
-    df["area_km2"] = df["area_km2"].round(3)
     gj = json.loads(df.to_json())
     gj["date"] = when.date().isoformat()
     gj["licence"] = entry["licence"]
     gj["attribution"] = entry["attribution"]
     gj["note"] = "District outlines are approximate; see precision_m and sources."
-    cited = list(dict.fromkeys(i for ids in z["sources"] for i in ids))
+    cited = _cited({"districts": df})
     gj["bibliography"] = [s.as_dict() for s in atlas.cite(cited)]
     sources = atlas.layers.sources.loc[cited].to_csv(index=False, lineterminator="\n")
     csv = (

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable
 
 import ipywidgets as W
 import pandas as pd
 
 from ..atlas import YEAR_START, Atlas
-from ..export import cells_on
+from ..export import csv_zip_on, geojson_on
 from ..maps import format_date, sources_html
 from ..panel import event_date_text
 from ..text import t
@@ -41,8 +42,9 @@ def background_html(atlas: Atlas, lang: str = "en") -> str:
     )
 
 
-def _href(text: str, mime: str) -> str:
-    return f"data:{mime};base64,{base64.b64encode(text.encode('utf-8')).decode('ascii')}"
+def _href(data: str | bytes, mime: str) -> str:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
 
 
 class DataView:
@@ -74,27 +76,29 @@ class DataView:
         self.downloads = W.HTML()
         self.view = W.VBox([self.attribution, self.button, self.downloads])
 
-    def data_shown(self) -> tuple[str, str, str]:
-        """GeoJSON and CSV of the cells on the date shown, and the sources they cite (CSV)."""
-        return cells_on(self.atlas, self._date())
+    def data_shown(self) -> tuple[str, bytes, str]:
+        """Every layer on the date shown: GeoJSON, a zip of CSV files, and the sources cited
+        (CSV); one :mod:`frontlines.export` makes them for the app, the site and the CLI."""
+        when = self._date()
+        geojson = geojson_on(self.atlas, when)
+        cited = [s["id"] for s in json.loads(geojson)["bibliography"]]
+        sources = self.atlas.layers.sources.loc[cited].to_csv(index=False, lineterminator="\n")
+        return geojson, csv_zip_on(self.atlas, when), sources
 
     def prepare_download(self) -> None:
         """Offer the data shown as files (``data:`` links; no server needed)."""
-        gj, csv, sources = self.data_shown()
+        gj, zipped, sources = self.data_shown()
         when = self._date()
         iso, day = when.date().isoformat(), format_date(when, self.lang)
         L = lambda key: t(key, self.lang, date=day)  # noqa: E731
         links = [
-            (gj, "application/geo+json", f"aleppo-{iso}.geojson", L("ui.download_geojson")),
-            (csv, "text/csv", f"aleppo-{iso}.csv", L("ui.download_csv")),
-            (sources, "text/csv", f"aleppo-{iso}-sources.csv", L("ui.download_sources")),
+            (_href(gj, "application/geo+json"), f"aleppo-{iso}.geojson", L("ui.download_geojson")),
+            (_href(zipped, "application/zip"), f"aleppo-{iso}-csv.zip", L("ui.download_csv")),
+            (_href(sources, "text/csv"), f"aleppo-{iso}-sources.csv", L("ui.download_sources")),
         ]
         self.downloads.value = str(
             render(
                 "downloads",
-                links=[
-                    {"name": name, "href": _href(text, mime), "label": label}
-                    for text, mime, name, label in links
-                ],
+                links=[{"name": name, "href": href, "label": label} for href, name, label in links],
             )
         )

@@ -1,0 +1,67 @@
+"""Every layer's state on a date as files: one export module for the app, the site and the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import geopandas as gpd
+import pytest
+
+import frontlines
+from frontlines.cli import main
+from frontlines.export import csv_zip_on, geojson_on, layers_on
+
+
+def test_layers_on_a_date_are_the_queries_answers(atlas: frontlines.Atlas):
+    layers = layers_on(atlas, "2016-08-10")
+    routes = layers["routes"].set_index("id")
+    direct = atlas.routes_at("2016-08-10")
+    assert routes["status"].to_dict() == dict(zip(direct["id"], direct["status"], strict=True))
+    assert "ramouseh_corridor" in routes.index  # the breakthrough's corridor
+    d = layers["districts"].set_index("id")
+    assert (
+        d.loc["sheikh_maqsoud", "faction"]
+        == atlas.control_at("2016-08-10").loc["sheikh_maqsoud", "faction"]
+    )
+    assert layers["events"]["date"].max() <= "2016-08-10"  # the timeline so far
+    assert layers["events"]["date"].min() >= "2016-01-01"
+
+
+def test_geojson_reloads_with_the_same_areas(atlas: frontlines.Atlas, tmp_path):
+    path = tmp_path / "aleppo.geojson"
+    path.write_text(geojson_on(atlas, "2016-12-10"), encoding="utf-8")
+    back = gpd.read_file(path)
+    cells = back[back["layer"] == "districts"].set_index("id").to_crs("EPSG:32637")
+    ours = atlas.layers.districts.to_crs("EPSG:32637")
+    assert cells.geometry.area.loc[ours.index].values == pytest.approx(
+        ours.geometry.area.values, rel=1e-6
+    )
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["dataset_version"] == atlas.layers.manifest["version"]
+    cited = {i for f in doc["features"] for i in (f["properties"]["sources"] or "").split()}
+    assert {s["id"] for s in doc["bibliography"]} == cited
+
+
+def test_csv_zip_holds_one_file_per_layer_and_the_sources(atlas: frontlines.Atlas):
+    with zipfile.ZipFile(io.BytesIO(csv_zip_on(atlas, "2016-09-09"))) as z:
+        names = set(z.namelist())
+        assert {"districts.csv", "routes.csv", "sites.csv", "events.csv"} <= names
+        about = json.loads(z.read("about.json"))
+        assert about["date"] == "2016-09-09" and about["licences"]["sites"]["licence"]
+        header = z.read("districts.csv").decode().splitlines()[0]
+        assert header.startswith("id,name,name_ar,in_city,faction") and header.endswith(",wkt")
+        assert z.read("sources.csv").decode().startswith("source_id,publisher")
+
+
+def test_cli_export_writes_geojson_and_needs_a_file_for_csv(tmp_path, capsys):
+    assert main(["export", "--date", "2016-07-17"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["date"] == "2016-07-17" and doc["features"]
+    assert main(["export", "--date", "2016-07-17", "--format", "csv"]) == 2
+    assert "--out" in capsys.readouterr().err
+    out = tmp_path / "a.zip"
+    assert main(["export", "--date", "2016-07-17", "--format", "csv", "--out", str(out)]) == 0
+    assert zipfile.is_zipfile(out)
+    assert main(["export", "--date", "2016-02-30"]) == 2  # not a date: a clear error
