@@ -504,3 +504,23 @@ def test_on_a_phone_details_open_in_a_sheet_that_leaves_the_controls_free(browse
         assert sheet.is_hidden()
     finally:
         context.close()
+
+
+def test_axe_finds_no_serious_violations_on_a_phone(browser, voila_url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    try:
+        open_app(page, voila_url + "?chapter=fall")
+        wait_for_summary(page, "On 28 November 2016")
+        results = Axe().run(page)
+        bad = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        (ARTIFACTS / "axe-phone.txt").write_text(results.generate_report(), encoding="utf-8")
+        assert bad == []
+    finally:
+        context.close()

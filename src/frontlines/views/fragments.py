@@ -22,8 +22,10 @@ _TEMPLATES = {
     "<ul>{% for r in rows %}<li>{{ r.name }}: {{ r.before }} → {{ r.after }}</li>{% endfor %}</ul>",
     "attribution": "<h3>{{ title }}</h3><ul>{% for e in layers %}<li><strong>{{ e.title }}"
     "</strong>: {{ e.attribution }} ({{ e.licence }})</li>{% endfor %}</ul>",
-    "background": "<h3>{{ title }}</h3><ul>{% for e in events %}<li><strong>{{ e.date }}</strong>:"
-    " {{ e.title }}. {{ e.summary }}<small>{{ e.sources }}</small></li>{% endfor %}</ul>",
+    # long titles and addresses wrap on a phone instead of widening the page
+    "background": '<div class="fl-background" style="overflow-wrap:anywhere"><h3>{{ title }}</h3>'
+    "<ul>{% for e in events %}<li><strong>{{ e.date }}</strong>: {{ e.title }}. {{ e.summary }}"
+    "<small>{{ e.sources }}</small></li>{% endfor %}</ul></div>",
     "downloads": '<p class="fl-downloads">{% for l in links %}<a class="fl-button" download="'
     '{{ l.name }}" href="{{ l.href }}">{{ l.label }}</a>{% if not loop.last %} {% endif %}'
     "{% endfor %}</p>",
