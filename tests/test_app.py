@@ -119,15 +119,19 @@ def test_figures_count_open_routes(good_atlas: frontlines.Atlas):
 
 def test_compare_lists_changed_districts_and_counts_them_by_direction(app: App):
     view = app.comparison
-    view.a.value = pd.Timestamp("2016-07-01").date()
-    view.b.value = pd.Timestamp("2016-12-01").date()
+    view.a.value = pd.Timestamp("2016-07-01")
+    view.b.value = pd.Timestamp("2016-12-01")
     changed = view.compare()
     assert set(changed.index) == {"east", "outskirt"}
     assert "2 districts changed hands" in view.result.value
     assert "East: Rebels → Government and allies" in view.result.value
     assert "2 districts went from Rebels to Government and allies" in view.result.value
     assert "fl-notice" not in view.result.value
-    assert "<iframe" in view.map.value
+    assert view.map.value.count("<iframe") == 2  # before and after, side by side
+    assert (
+        "Aleppo on 1 July 2016" in view.map.value and "Aleppo on 1 December 2016" in view.map.value
+    )
+    assert view.a.options[182][0] == "1 July 2016"  # dates in the catalogue's words
     view.a.value, view.b.value = view.b.value, view.a.value
     view.compare()
     assert "“From” is after “To”" in view.result.value  # a notice, not an error

@@ -162,7 +162,7 @@ class _Legend(MacroElement):
 {{ this.body }}
 </details>
 <script>
-if (window.innerWidth < 520) {
+if (window.innerWidth < 700) {  // phones, and maps side by side
   document.querySelectorAll("details.fl-legend").forEach(function (d) { d.open = false; });
 }
 </script>

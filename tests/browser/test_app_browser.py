@@ -524,3 +524,18 @@ def test_axe_finds_no_serious_violations_on_a_phone(browser, voila_url):
         assert bad == []
     finally:
         context.close()
+
+
+def test_compare_shows_both_dates_side_by_side_and_counts_by_direction(page, voila_url):
+    open_app(page, voila_url)
+    page.get_by_role("button", name="Show what changed").click()
+    maps = page.locator(".fl-compare-maps iframe")
+    maps.nth(1).wait_for(timeout=WAIT_MS)
+    assert maps.count() == 2
+    text = page.locator(".fl-compare-maps").inner_text()
+    assert "Aleppo on 17 July 2016" in text and "Aleppo on 22 December 2016" in text
+    status = page.get_by_text(re.compile(r"districts went from Rebels to Government")).first
+    assert status.is_visible()
+    boxes = [maps.nth(i).bounding_box() for i in range(2)]
+    assert boxes[0]["y"] == boxes[1]["y"]  # side by side on a laptop
+    page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=False)

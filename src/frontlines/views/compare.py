@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 import pandas as pd
+from markupsafe import Markup
 
 from ..atlas import YEAR_END, YEAR_START, Atlas
 from ..embed import iframe, inline_leaflet
@@ -36,21 +37,26 @@ class CompareView:
 
     def __init__(self, atlas: Atlas, asset_base: str | None = None, lang: str = "en") -> None:
         self.atlas, self.asset_base, self.lang = atlas, asset_base, lang
-        last = (YEAR_END - pd.Timedelta(days=1)).date()
+        # sliders of dates in the catalogue's format (a date picker shows the browser's)
+        days = pd.date_range(YEAR_START, YEAR_END - pd.Timedelta(days=1), freq="D")
+        options = [(format_date(d, lang), d) for d in days]
         style = {"description_width": "initial"}
-        self.a = W.DatePicker(
-            value=CHAPTERS["siege"].date(),
+        wide = W.Layout(width="100%", min_width="0")
+        self.a = W.SelectionSlider(
+            options=options,
+            value=CHAPTERS["siege"],
             description=t("ui.from", lang),
-            min=YEAR_START.date(),
-            max=last,
+            continuous_update=False,
             style=style,
+            layout=wide,
         )
-        self.b = W.DatePicker(
-            value=CHAPTERS["end"].date(),
+        self.b = W.SelectionSlider(
+            options=options,
+            value=CHAPTERS["end"],
             description=t("ui.to", lang),
-            min=YEAR_START.date(),
-            max=last,
+            continuous_update=False,
             style=style,
+            layout=wide,
         )
         self.button = button(t("ui.compare", lang), button_style="info")
         self.button.on_click(lambda _: self.compare())
@@ -106,17 +112,21 @@ class CompareView:
                 ],
             )
         )
-        m = control_map(
-            self.atlas.control_at(b),
-            self.atlas.routes_at(b),
-            self.atlas.layers.sites.iloc[0:0],
-            b,
-            bib=self.atlas.layers.bibliography,
-            asset_base=self.asset_base or "static",
-            lang=lang,
-            highlight=set(ch.index),
-        )
-        if self.asset_base is None:
-            inline_leaflet(m)
-        self.map.value = iframe(m.get_root().render(), head, "55vh")
+        maps = []
+        for when in (a, b):
+            m = control_map(
+                self.atlas.control_at(when),
+                self.atlas.routes_at(when),
+                self.atlas.layers.sites.iloc[0:0],
+                when,
+                bib=self.atlas.layers.bibliography,
+                asset_base=self.asset_base or "static",
+                lang=lang,
+                highlight=set(ch.index),
+            )
+            if self.asset_base is None:
+                inline_leaflet(m)
+            title = t("map.title", lang, date=format_date(when, lang))
+            maps.append({"title": title, "iframe": Markup(iframe(m.get_root().render(), title))})
+        self.map.value = str(render("compare_maps", maps=maps))
         return ch
