@@ -72,8 +72,6 @@ CATALOGUES: dict[str, dict[str, str | dict[str, str]]] = {
         "ui.date": "Date",
         "ui.play": "Play through 2016",
         "ui.pause": "Pause",
-        "ui.stop": "Stop and go back to the start",
-        "ui.repeat": "Repeat",
         "ui.prev": "◀ Day before",
         "ui.next": "Day after ▶",
         "ui.prev_tip": "Show the day before",

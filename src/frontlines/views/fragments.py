@@ -15,8 +15,6 @@ _TEMPLATES = {
     "caption": '{% if html %}<div class="fl-snapshot-caption" role="note">{{ html }}</div>'
     "{% endif %}",
     "beacon": '<span class="fl-beacon" data-view="{{ view }}">{{ iso }}</span>',
-    "a11y": '<div hidden class="fl-a11y"{% for k, v in names %} data-{{ k }}="{{ v }}"'
-    "{% endfor %}></div>",
     "changes": '<p role="status">{{ head }}</p>{% if notice %}<p role="alert" class="fl-notice">'
     "{{ notice }}</p>{% endif %}{% if counts %}<p>{{ counts }}</p>{% endif %}"
     "<ul>{% for r in rows %}<li>{{ r.name }}: {{ r.before }} → {{ r.after }}</li>{% endfor %}</ul>",
