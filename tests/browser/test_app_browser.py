@@ -539,3 +539,21 @@ def test_compare_shows_both_dates_side_by_side_and_counts_by_direction(page, voi
     boxes = [maps.nth(i).bounding_box() for i in range(2)]
     assert boxes[0]["y"] == boxes[1]["y"]  # side by side on a laptop
     page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=False)
+
+
+def test_a_chapter_link_opens_fitted_to_what_changed(page, voila_url):
+    open_app(page, voila_url + "?chapter=siege")
+    wait_for_summary(page, "On 17 July 2016")
+    page.wait_for_timeout(1500)  # past the host's layout, which once refitted the whole city
+    out = page.evaluate(
+        """() => {
+      const stage = document.querySelector('.fl-stage .leaflet-container').getBoundingClientRect();
+      const lit = [...document.querySelectorAll(
+        '.fl-stage path[stroke-width="3.5"], .fl-stage path[stroke="#ffd400"]')];
+      return [lit.length, lit.filter(p => { const r = p.getBoundingClientRect();
+        return r.right < stage.left || r.left > stage.right || r.bottom < stage.top
+          || r.top > stage.bottom; }).length];
+    }"""
+    )
+    assert out[0] >= 2 and out[1] == 0, out  # what changed (Castello Road, Mallah) is in view
+    assert page.evaluate("window.frontlinesTimemap.zoom()") >= 13  # closer than the city

@@ -99,6 +99,7 @@ function frontlinesPanel(cfg, tm) {
   var current = null, slider = q(".fl-slider"), output = q(".fl-date"), badge = q(".fl-date-badge");
   var liveTimer = null, syncTimer = null, urlTimer = null, stretch = null, shownChapter = null;
   var keepEvents = false, shownRoutes = -1;
+  var fitTo = [cfg.bounds, {}];  // what the map fits until the reader moves it
 
   function siegeText(d, key) {
     var s = P.siege[d], days = plural(S["unit.days"], s[1]);
@@ -200,7 +201,10 @@ function frontlinesPanel(cfg, tm) {
     if (!c.caption) body.textContent = c.title;
     cap.hidden = false;
     tm.highlight(c.cells, c.routes);
-    if (fit && c.bounds) map.fitBounds(c.bounds, {padding: [24, 24], maxZoom: 14});
+    if (fit && c.bounds) {
+      fitTo = [c.bounds, {padding: [24, 24], maxZoom: 14}];  // kept while the host lays out
+      map.fitBounds(fitTo[0], fitTo[1]);
+    }
   }
   function announce(text) {
     clearTimeout(liveTimer);
@@ -361,7 +365,7 @@ function frontlinesPanel(cfg, tm) {
       lastW = w; lastH = h;
       if (!w || !h) return;
       map.invalidateSize({pan: false});
-      if (!moved) map.fitBounds(cfg.bounds);
+      if (!moved) map.fitBounds(fitTo[0], fitTo[1]);
       tm.placeLabels();
       unclip();
     }).observe(container);
