@@ -12,6 +12,19 @@ GOOD = HERE / "data" / "good"
 BAD = HERE / "data" / "bad"
 REPO = HERE.parent
 GEO = REPO / "geo"
+#: The places the story names, which the map labels at rank 1 (issue: a map that tells the story).
+RANK_ONE = (
+    "Citadel",
+    "Sheikh Maqsoud",
+    "Masaken Hanano",
+    "Ramouseh academies",
+    "Castello Road",
+    "Airport",
+    "Handarat",
+    "Karaj al-Hajz crossing",
+    "Sheikh Said",
+    "Layramoun",
+)
 
 
 def run_cli(

@@ -21,7 +21,7 @@ from frontlines.bibliography import (
     neutral,
 )
 from frontlines.citation import citation_html, citation_text, outlet_tag
-from frontlines.export import cells_on
+from frontlines.export import files_on
 
 
 def src(sid="s", publisher="Paper", agency="", outlet="newspaper", alignment="none", **kw):
@@ -212,7 +212,7 @@ def test_where_returns_sources_as_objects(atlas):
 
 
 def test_downloads_carry_the_bibliography(atlas):
-    gj, _, sources = cells_on(atlas, "2016-09-10")
+    gj, _, sources = files_on(atlas, "2016-09-10")
     doc = json.loads(gj)
     cited = {i for f in doc["features"] for i in f["properties"]["sources"].split()}
     assert {s["id"] for s in doc["bibliography"]} == cited

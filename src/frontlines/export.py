@@ -21,7 +21,7 @@ import shapely
 from .atlas import YEAR_START, Atlas
 from .timeline import DateLike, as_date
 
-__all__ = ["LAYERS_EXPORTED", "cells_on", "data_link", "layers_on", "geojson_on", "csv_zip_on"]
+__all__ = ["LAYERS_EXPORTED", "csv_zip_on", "data_link", "files_on", "geojson_on", "layers_on"]
 
 #: The layers a download holds, in this order, with the layer each comes from.
 LAYERS_EXPORTED = {
@@ -161,7 +161,30 @@ def geojson_on(atlas: Atlas, when: DateLike) -> str:
     """Every exported layer on ``when`` as one GeoJSON FeatureCollection; each feature names
     its ``layer``; the date, the dataset's version, licences and bibliography are top-level."""
     when = as_date(when)
+    return _geojson(atlas, when, layers_on(atlas, when))
+
+
+def csv_zip_on(atlas: Atlas, when: DateLike) -> bytes:
+    """Every exported layer on ``when`` as a zip of CSV files (geometry as WKT), with
+    ``sources.csv`` (the bibliography rows cited) and ``about.json`` (date, version,
+    licences)."""
+    when = as_date(when)
+    return _csv_zip(atlas, when, layers_on(atlas, when))
+
+
+def files_on(atlas: Atlas, when: DateLike) -> tuple[str, bytes, str]:
+    """The downloads of ``when``, from one pass over the layers: the GeoJSON, the zip of CSV
+    files and the bibliography rows cited (CSV, ``geo/sources.csv``'s columns)."""
+    when = as_date(when)
     layers = layers_on(atlas, when)
+    return (
+        _geojson(atlas, when, layers),
+        _csv_zip(atlas, when, layers),
+        _sources_csv(atlas, layers),
+    )
+
+
+def _geojson(atlas: Atlas, when: pd.Timestamp, layers: dict[str, gpd.GeoDataFrame]) -> str:
     features = []
     for name, df in layers.items():
         for f in json.loads(df.to_json(na="null"))["features"]:
@@ -172,50 +195,20 @@ def geojson_on(atlas: Atlas, when: DateLike) -> str:
     return json.dumps(doc, ensure_ascii=False)
 
 
-def csv_zip_on(atlas: Atlas, when: DateLike) -> bytes:
-    """Every exported layer on ``when`` as a zip of CSV files (geometry as WKT), with
-    ``sources.csv`` (the bibliography rows cited) and ``about.json`` (date, version,
-    licences)."""
-    when = as_date(when)
-    layers = layers_on(atlas, when)
+def _sources_csv(atlas: Atlas, layers: dict[str, gpd.GeoDataFrame]) -> str:
+    return atlas.layers.sources.loc[_cited(layers)].to_csv(index=False, lineterminator="\n")
+
+
+def _csv_zip(atlas: Atlas, when: pd.Timestamp, layers: dict[str, gpd.GeoDataFrame]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, df in layers.items():
             table = pd.DataFrame(df.drop(columns="geometry"))
             table["wkt"] = [None if g is None else g.wkt for g in df.geometry]
             z.writestr(f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
-        cited = _cited(layers)
-        sources = atlas.layers.sources.loc[cited].to_csv(index=False, lineterminator="\n")
-        z.writestr("sources.csv", sources)
+        z.writestr("sources.csv", _sources_csv(atlas, layers))
         z.writestr("about.json", json.dumps(_meta(atlas, when), ensure_ascii=False, indent=1))
     return buf.getvalue()
-
-
-def cells_on(atlas: Atlas, when: DateLike) -> tuple[str, str, str]:
-    """GeoJSON and CSV of every Aleppo cell on ``when`` (holder, since, until, confidence,
-    area, precision, sources, and the layer's licence and attribution), and the bibliography
-    rows they cite as CSV (``geo/sources.csv``'s columns); the GeoJSON carries them too."""
-    when = as_date(when)
-    df = layers_on(atlas, when)["districts"]
-    entry = atlas.layers.entry("aleppo_control")
-    gj = json.loads(df.to_json())
-    gj["date"] = when.date().isoformat()
-    gj["licence"] = entry["licence"]
-    gj["attribution"] = entry["attribution"]
-    gj["note"] = "District outlines are approximate; see precision_m and sources."
-    cited = _cited({"districts": df})
-    gj["bibliography"] = [s.as_dict() for s in atlas.cite(cited)]
-    sources = atlas.layers.sources.loc[cited].to_csv(index=False, lineterminator="\n")
-    csv = (
-        df.drop(columns="geometry")
-        .assign(
-            date=when.date().isoformat(),
-            licence=entry["licence"],
-            attribution=entry["attribution"],
-        )
-        .to_csv(index=False, lineterminator="\n")
-    )
-    return json.dumps(gj, ensure_ascii=False), csv, sources
 
 
 def data_link(text: str, mime: str, name: str, label: str) -> str:

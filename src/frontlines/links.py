@@ -1,8 +1,8 @@
 """What a reader's link asks for, and where Voila serves the app's assets.
 
 The chapters and the default date are the story's; :func:`date_from_query` reads
-``?date=YYYY-MM-DD`` and ``?chapter=ID`` as the app does (the explorer map's script reads them
-the same way in the browser, ``js/timemap.js``), and :func:`asset_base_from_env` finds the
+``?date=YYYY-MM-DD`` and ``?chapter=ID`` as the app does (the reader panel's script reads them
+the same way in the browser, ``js/panel.js``), and :func:`asset_base_from_env` finds the
 URL of Leaflet from what Voila tells a kernel.
 """
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.browser.voila_support import ARTIFACTS
+from tests.support import RANK_ONE
 
 pytestmark = pytest.mark.browser
 
@@ -253,18 +254,6 @@ def test_phone_layout(browser, voila_url):
 
 # ---------------------------------------------------------------- the reader panel
 
-RANK_ONE = (
-    "Citadel",
-    "Sheikh Maqsoud",
-    "Masaken Hanano",
-    "Ramouseh academies",
-    "Castello Road",
-    "Airport",
-    "Handarat",
-    "Karaj al-Hajz crossing",
-    "Sheikh Said",
-    "Layramoun",
-)
 LABEL_BOXES = """() => [...document.querySelectorAll('.fl-label[data-shown]')].map(l => {
   const r = l.getBoundingClientRect();
   return {text: l.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom};

@@ -40,24 +40,19 @@ class CompareView:
         # sliders of dates in the catalogue's format (a date picker shows the browser's)
         days = pd.date_range(YEAR_START, YEAR_END - pd.Timedelta(days=1), freq="D")
         options = [(format_date(d, lang), d) for d in days]
-        style = {"description_width": "initial"}
-        wide = W.Layout(width="100%", min_width="0")
-        self.a = W.SelectionSlider(
-            options=options,
-            value=CHAPTERS["siege"],
-            description=t("ui.from", lang),
-            continuous_update=False,
-            style=style,
-            layout=wide,
-        )
-        self.b = W.SelectionSlider(
-            options=options,
-            value=CHAPTERS["end"],
-            description=t("ui.to", lang),
-            continuous_update=False,
-            style=style,
-            layout=wide,
-        )
+
+        def date_slider(label: str, value: pd.Timestamp) -> W.SelectionSlider:
+            return W.SelectionSlider(
+                options=options,
+                value=value,
+                description=t(label, lang),
+                continuous_update=False,
+                style={"description_width": "initial"},
+                layout=W.Layout(width="100%", min_width="0"),
+            )
+
+        self.a = date_slider("ui.from", CHAPTERS["siege"])
+        self.b = date_slider("ui.to", CHAPTERS["end"])
         self.button = button(t("ui.compare", lang), button_style="info")
         self.button.on_click(lambda _: self.compare())
         self.result = W.HTML()

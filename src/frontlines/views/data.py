@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Callable
 
 import ipywidgets as W
 import pandas as pd
 
 from ..atlas import YEAR_START, Atlas
-from ..export import csv_zip_on, geojson_on
+from ..export import files_on
 from ..maps import format_date, sources_html
 from ..panel import event_date_text
 from ..text import t
@@ -79,11 +78,7 @@ class DataView:
     def data_shown(self) -> tuple[str, bytes, str]:
         """Every layer on the date shown: GeoJSON, a zip of CSV files, and the sources cited
         (CSV); one :mod:`frontlines.export` makes them for the app, the site and the CLI."""
-        when = self._date()
-        geojson = geojson_on(self.atlas, when)
-        cited = [s["id"] for s in json.loads(geojson)["bibliography"]]
-        sources = self.atlas.layers.sources.loc[cited].to_csv(index=False, lineterminator="\n")
-        return geojson, csv_zip_on(self.atlas, when), sources
+        return files_on(self.atlas, self._date())
 
     def prepare_download(self) -> None:
         """Offer the data shown as files (``data:`` links; no server needed)."""
