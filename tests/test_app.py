@@ -14,6 +14,7 @@ import pytest
 
 import frontlines
 from frontlines.app import CHAPTERS, DEFAULT_DATE, App, asset_base_from_env, date_from_query
+from frontlines.changes import flow_counts
 from frontlines.embed import FRAGMENT_MIME
 
 
@@ -118,23 +119,22 @@ def test_figures_count_open_routes(good_atlas: frontlines.Atlas):
 
 
 def test_compare_lists_changed_districts_and_counts_them_by_direction(app: App):
-    view = app.comparison
-    view.a.value = pd.Timestamp("2016-07-01")
-    view.b.value = pd.Timestamp("2016-12-01")
-    changed = view.compare()
+    changed = app.changes(pd.Timestamp("2016-07-01"), pd.Timestamp("2016-12-01"))
     assert set(changed.index) == {"east", "outskirt"}
-    assert "2 districts changed hands" in view.result.value
-    assert "East: Rebels → Government and allies" in view.result.value
-    assert "2 districts went from Rebels to Government and allies" in view.result.value
-    assert "fl-notice" not in view.result.value
-    assert view.map.value.count("<iframe") == 2  # before and after, side by side
-    assert (
-        "Aleppo on 1 July 2016" in view.map.value and "Aleppo on 1 December 2016" in view.map.value
-    )
-    assert view.a.options[182][0] == "1 July 2016"  # dates in the catalogue's words
-    view.a.value, view.b.value = view.b.value, view.a.value
-    view.compare()
-    assert "“From” is after “To”" in view.result.value  # a notice, not an error
+    assert list(changed["after"]) == ["government", "government"]
+    assert flow_counts(changed) == {("rebels", "government"): 2}
+    back = app.changes(pd.Timestamp("2016-12-01"), pd.Timestamp("2016-07-01"))
+    assert flow_counts(back) == {("government", "rebels"): 2}  # going back in time, reversed
+    assert app.changes(pd.Timestamp("2016-07-01"), pd.Timestamp("2016-07-01")).empty
+
+
+def test_compare_is_part_of_the_panel_with_dates_in_the_catalogue_words(app: App):
+    page = html.unescape(app.explorer.map_html())
+    assert 'class="fl-compare"' in page and page.count('class="fl-cmp-map"') == 2
+    # the default dates, in the catalogue's format (not the browser's locale)
+    assert 'aria-valuetext="17 July 2016"' in page and 'aria-valuetext="22 December 2016"' in page
+    assert "“From” is after “To”" in page  # the notice, hidden until From is after To
+    assert "frontlinesCompare" in page
 
 
 def test_syria_view_shows_its_first_date_at_once_and_renders_each_snapshot_once(app: App):

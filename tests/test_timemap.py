@@ -22,8 +22,11 @@ def test_table_rows_are_day_numbers(good_atlas: frontlines.Atlas):
     cited = [c for r in east for c in r[5]]
     assert cited and all(d["sources"][i] for i in cited)
     # the script gets the very citations the Python popups show (one format, written once;
-    # the script adds the attributes that open links in a new tab)
-    assert sorted(d["sources"]) == sorted(str(citation_html(bib[i], new_tab=False)) for i in bib)
+    # the script adds the attributes that open links in a new tab, and the wrapping class)
+    assert sorted(d["sources"]) == sorted(
+        str(citation_html(bib[i], new_tab=False, wrap=False)) for i in bib
+    )
+    assert str(citation_html(bib["fixture-wire"])).startswith('<span class="fl-src">')
     assert 'target="_blank"' in str(citation_html(bib["fixture-wire"]))
     assert d["colours"]["none"] and d["dash"]["cut"] == "2 8"
 

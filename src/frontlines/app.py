@@ -2,7 +2,7 @@
 
 The notebook creates the app and displays its views between the story's Markdown cells:
 the explorer (``map_display()`` and ``view``: the reader panel and the kernel's side of it),
-the Syria map (``show_syria()``), compare (``compare_view``) and the data (``data_view``).
+the Syria map (``show_syria()``) and the data (``data_view``); compare is part of the panel.
 All state lives on the instance, so every reader's kernel is independent. The views are in
 :mod:`frontlines.views`; the panel's JavaScript in ``js/``.
 """
@@ -16,10 +16,11 @@ import pandas as pd
 
 from .assets import LEAFLET_FILES, install_voila_template, installed_template
 from .atlas import Atlas
+from .changes import changed_hands
 from .embed import HtmlOutput
 from .links import CHAPTERS, DEFAULT_DATE, asset_base_from_env, date_from_query
 from .panel import marked_captions
-from .views import CompareView, DataView, ExplorerView, SyriaView
+from .views import DataView, ExplorerView, SyriaView
 from .views.data import background_html
 from .views.explorer import CITY_SITES, READER_NOTEBOOK
 
@@ -73,7 +74,6 @@ class App:
         self.explorer = ExplorerView(atlas, date, asset_base, lang, notice)
         captions = marked_captions(READER_NOTEBOOK, "snapshot") if READER_NOTEBOOK.exists() else {}
         self.syria = SyriaView(atlas, asset_base, lang, captions)
-        self.comparison = CompareView(atlas, asset_base, lang)
         self.data = DataView(atlas, lambda: self.explorer.date, lang)
 
     @classmethod
@@ -109,10 +109,6 @@ class App:
     @property
     def syria_view(self) -> W.VBox:
         return self.syria.view
-
-    @property
-    def compare_view(self) -> W.VBox:
-        return self.comparison.view
 
     @property
     def data_view(self) -> W.VBox:
@@ -154,7 +150,7 @@ class App:
 
     def changes(self, a: pd.Timestamp, b: pd.Timestamp) -> pd.DataFrame:
         """Cells whose holder differs between dates ``a`` and ``b``."""
-        return self.comparison.changes(a, b)
+        return changed_hands(self.atlas, a, b)
 
     def prepare_download(self) -> None:
         """Offer the data of the date shown as files."""

@@ -21,12 +21,13 @@ __all__ = ["citation_html", "citations_html", "citation_text", "outlet_tag", "pu
 
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 _CITATION = _ENV.from_string(
-    '<span class="fl-src">{{ publisher }}{% if agency %} ({{ agency }}){% endif %}, '
+    '{% if wrap %}<span class="fl-src">{% endif %}'
+    "{{ publisher }}{% if agency %} ({{ agency }}){% endif %}, "
     '“<a href="{{ url }}"{{ tab }}>{{ title }}</a>”'
     "{% if date %}, {{ date }}{% endif %}"
     '{% if tag %} <span class="fl-src-tag">{{ tag }}</span>{% endif %}'
     '{% if read_at %} <small class="fl-src-via">(<a href="{{ read_at }}"{{ tab }}>'
-    "{{ read_via }}</a>)</small>{% endif %}</span>"
+    "{{ read_via }}</a>)</small>{% endif %}{% if wrap %}</span>{% endif %}"
 )
 _LIST = _ENV.from_string(
     '<ul class="fl-sources">{% for c in items %}<li>{{ c }}</li>{% endfor %}</ul>'
@@ -75,11 +76,13 @@ def _agency(src: Source) -> str:
 _NEW_TAB = Markup(' target="_blank" rel="noopener noreferrer"')
 
 
-def citation_html(src: Source, lang: str = "en", new_tab: bool = True) -> Markup:
+def citation_html(src: Source, lang: str = "en", new_tab: bool = True, wrap: bool = True) -> Markup:
     """One source as escaped HTML in the reader's format.
 
-    With ``new_tab=False`` the links carry no ``target``: for a page whose script opens them
-    in a new tab itself (``js/timemap.js``), which saves the attributes on every citation.
+    With ``new_tab=False`` the links carry no ``target``, and with ``wrap=False`` the citation
+    is not wrapped in its ``<span class="fl-src">``: for a page whose script opens the links
+    in a new tab and puts each citation in an element of that class itself
+    (``js/timemap.js``), which saves both on each of the hundreds of citations it ships.
     """
     host = (urlsplit(src.read_at).hostname or "") if src.read_at else ""
     return Markup(
@@ -93,6 +96,7 @@ def citation_html(src: Source, lang: str = "en", new_tab: bool = True) -> Markup
             read_at=src.read_at,
             read_via=t("source.read_via", lang, host=host.removeprefix("www.")),
             tab=_NEW_TAB if new_tab else "",
+            wrap=wrap,
         )
     )
 

@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 
 from .atlas import YEAR_END, YEAR_START, Atlas
+from .changes import changed_hands, changed_routes
 from .maps import format_date
 from .text import CATALOGUES, LANG_DEFAULT, PLURAL_RULES, t
 from .timeline import as_date, change_dates
@@ -64,6 +65,9 @@ _TEXT_KEYS = (
     "map.title",
     "date.format",
     "panel.chapter_stop",
+    "ui.changed",
+    "ui.changed_flow",
+    "ui.compare_map",
 )
 
 
@@ -216,15 +220,7 @@ def _area_label_points(atlas: Atlas, when: pd.Timestamp) -> dict[str, list[float
 def _changed(atlas: Atlas, a: pd.Timestamp, b: pd.Timestamp) -> tuple[list[str], list[str]]:
     """Cells whose holder and routes whose status (or side) differ between dates ``a`` and
     ``b``."""
-    za, zb = atlas.control_at(a), atlas.control_at(b)
-    cells = sorted(zb.index[za["faction"].reindex(zb.index) != zb["faction"]])
-
-    def state(when: pd.Timestamp) -> dict[str, tuple[str, str]]:
-        r = atlas.routes_at(when)
-        return dict(zip(r["id"], zip(r["status"], r["serves"], strict=True), strict=True))
-
-    ra, rb = state(a), state(b)
-    return cells, sorted(k for k in ra.keys() | rb.keys() if ra.get(k) != rb.get(k))
+    return sorted(changed_hands(atlas, a, b).index), changed_routes(atlas, a, b)
 
 
 def _bounds(atlas: Atlas, cells: Sequence[str], routes: Sequence[str]) -> list[list[float]] | None:

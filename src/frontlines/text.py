@@ -87,7 +87,12 @@ CATALOGUES: dict[str, dict[str, str | dict[str, str]]] = {
         "ui.syria_title": "Map of Syria: who held what on {date}",
         "ui.from": "From",
         "ui.to": "To",
-        "ui.compare": "Show what changed",
+        "ui.compare_title": "Compare two dates",
+        "ui.compare_hint": "Pick two dates: the maps show both, with the districts that changed"
+        " hands between them outlined in black.",
+        "ui.compare_map": "Map of Aleppo on {date}; districts that changed hands are outlined",
+        "ui.compare_list": "The districts, one by one",
+        "ui.district": "District",
         "ui.changed": {
             "one": "{count} district changed hands between {a} and {b}",
             "other": "{count} districts changed hands between {a} and {b}",

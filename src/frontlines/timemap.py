@@ -33,6 +33,7 @@ from .citation import citation_html
 from .display import city_outline, display_cells
 from .labels import RANK_MIN_ZOOM, map_labels
 from .layers import Layers
+from .links import CHAPTERS
 from .locator import locator_svg
 from .maps import (
     ALEPPO_CENTRE,
@@ -44,9 +45,9 @@ from .maps import (
     format_date,
 )
 from .panel import panel_data
-from .style import FACTION_COLOURS, NONE_COLOUR, ROUTE_DASH, ROUTE_WEIGHT, faction_colour
+from .style import FACTION_COLOURS, NONE_COLOUR, ROUTE_DASH, ROUTE_WEIGHT
 from .text import CATALOGUES, LANG_DEFAULT, t
-from .timeline import as_date, rows_in_force
+from .timeline import as_date
 
 __all__ = ["timeline_map", "timeline_data", "js_json", "panel_html", "YEAR0"]
 
@@ -171,7 +172,8 @@ def timeline_data(
         "routes": routes,
         "sites": sites_table,
         "sources": [
-            str(citation_html(layers.bibliography[i], lang, new_tab=False)) for i in idx.ids
+            str(citation_html(layers.bibliography[i], lang, new_tab=False, wrap=False))
+            for i in idx.ids
         ],
         "colours": {**colours, "none": NONE_COLOUR},
         "dash": ROUTE_DASH,
@@ -198,7 +200,10 @@ def _script() -> str:
     """The map's and the panel's scripts, minified (the page ships them with every map)."""
     js = resources.files("frontlines").joinpath("js")
     return rjsmin.jsmin(
-        "\n".join(js.joinpath(f).read_text(encoding="utf-8") for f in ("timemap.js", "panel.js"))
+        "\n".join(
+            js.joinpath(f).read_text(encoding="utf-8")
+            for f in ("timemap.js", "compare.js", "panel.js")
+        )
     )
 
 
@@ -270,6 +275,17 @@ def panel_html(
         close=L("ui.close"),
         routes_label=L("legend.routes"),
         events_label=L("ui.events"),
+        compare_title=L("ui.compare_title"),
+        compare_hint=L("ui.compare_hint"),
+        compare_from=L("ui.from"),
+        compare_to=L("ui.to"),
+        compare_dates=[
+            {"day": int((d - YEAR_START).days), "text": format_date(d, lang)}
+            for d in (CHAPTERS["siege"], CHAPTERS["end"])
+        ],
+        compare_reversed=L("ui.compare_reversed"),
+        compare_list=L("ui.compare_list"),
+        district=L("ui.district"),
         link=L("ui.link", date=format_date(when, lang)),
         locator=Markup(locator),  # built from an autoescaping template (frontlines.locator)
     )
@@ -320,18 +336,15 @@ def timeline_map(
     m = folium.Map(location=ALEPPO_CENTRE, zoom_start=12, tiles=None, control_scale=True)
     m.default_js, m.default_css = leaflet_urls(asset_base)
 
-    first = rows_in_force(layers.control, t0).drop_duplicates("district_id")
-    held = dict(zip(first["district_id"], first["faction"], strict=True))
     cells = layers.districts[["id", "in_city", "geometry"]].copy()
     cells["geometry"] = _rounded(display_cells(layers))  # fitted to the city's edge
-    cells["fill"] = [faction_colour(held.get(i, "none"), colours) for i in cells["id"]]
-    cells["contested"] = [held.get(i) == "contested" for i in cells["id"]]  # hatched by the script
+    # the fills are the script's (it styles the first date before the map is first drawn)
     cell_layer = folium.GeoJson(
         cells.to_json(),
         name=t("layer.districts", lang),
         style_function=lambda f: {
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.25 if f["properties"]["contested"] else FILL_OPACITY,
+            "fillColor": NONE_COLOUR,
+            "fillOpacity": FILL_OPACITY,
             "color": "#333333",
             "weight": 0.8 if f["properties"]["in_city"] else 0.5,
             "dashArray": None if f["properties"]["in_city"] else "3 3",

@@ -446,17 +446,25 @@ def test_the_map_is_one_tab_stop_and_arrow_keys_move_between_named_districts(pag
     assert stage.locator(".leaflet-container").get_attribute("tabindex") == "0"
     stage.locator(".leaflet-container").focus()
     said = stage.locator(".fl-sr[role='status']")
-    names = []
-    for key in ("ArrowRight", "ArrowRight", "ArrowDown", "ArrowLeft"):
+    names, kinds = [], set()
+    keys = ["ArrowRight", "ArrowRight", "ArrowDown", "ArrowLeft"] + ["ArrowUp"] * 6
+    keys += ["ArrowLeft"] * 4 + ["ArrowDown"] * 8
+    for key in keys:
         page.keyboard.press(key)
         page.wait_for_function(
             "n => document.querySelector('.fl-stage .fl-sr[role=status]').textContent"
             " && document.querySelector('.fl-stage .leaflet-container').dataset.cursor !== n",
             arg=names[-1] if names else "",
         )
-        names.append(stage.locator(".leaflet-container").get_attribute("data-cursor"))
-        assert said.inner_text().endswith(", 8 September 2016")
-    assert len(set(names)) >= 3  # each arrow reached another district
+        box = stage.locator(".leaflet-container")
+        names.append(box.get_attribute("data-cursor"))
+        kind = box.get_attribute("data-cursor-kind")
+        kinds.add(kind)
+        if kind != "site":  # districts and routes are said with the date
+            assert said.inner_text().endswith(", 8 September 2016")
+    assert len(set(names)) >= 8  # each arrow reached another district, place or route
+    assert kinds == {"cell", "site", "route"}
+    page.keyboard.press("ArrowRight")  # one more step, then open its details
     zoom = page.evaluate("window.frontlinesTimemap.zoom()")
     assert page.evaluate("window.frontlinesTimemap.date()") == "2016-09-08"
     page.keyboard.press("Enter")
@@ -485,10 +493,11 @@ def test_on_a_phone_details_open_in_a_sheet_that_leaves_the_controls_free(browse
             hit = page.evaluate(
                 "s => { const n = document.querySelector(s), b = n.getBoundingClientRect();"
                 " const e = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);"
-                " return e === n || n.contains(e); }",
+                " return e === n || n.contains(e) ? '' :"
+                " [e && e.outerHTML.slice(0, 200), JSON.stringify(b), window.innerHeight]; }",
                 sel,
             )
-            assert hit, sel  # the sheet never covers the date controls
+            assert not hit, (sel, hit)  # the sheet never covers the date controls
         page.get_by_role("button", name="Close").last.click()
         assert sheet.is_hidden()
     finally:
@@ -515,19 +524,75 @@ def test_axe_finds_no_serious_violations_on_a_phone(browser, voila_url):
         context.close()
 
 
-def test_compare_shows_both_dates_side_by_side_and_counts_by_direction(page, voila_url):
+def test_compare_in_the_panel_draws_both_dates_and_counts_as_python_does(page, voila_url, atlas):
+    from frontlines.changes import changed_hands, flow_counts
+    from frontlines.maps import format_date
+    from frontlines.text import t
+
+    # the panel's compare needs no kernel (the static site ships the same panel)
+    page.route_web_socket(re.compile(r"/api/kernels/"), lambda ws: None)
     open_app(page, voila_url)
-    page.get_by_role("button", name="Show what changed").click()
-    maps = page.locator(".fl-compare-maps iframe")
-    maps.nth(1).wait_for(timeout=WAIT_MS)
-    assert maps.count() == 2
-    text = page.locator(".fl-compare-maps").inner_text()
-    assert "Aleppo on 17 July 2016" in text and "Aleppo on 22 December 2016" in text
-    status = page.get_by_text(re.compile(r"districts went from Rebels to Government")).first
-    assert status.is_visible()
+    page.locator(".fl-compare > summary").click()
+    maps = page.locator(".fl-cmp-map")
+    maps.nth(1).locator("path").first.wait_for(timeout=WAIT_MS)
+    assert [maps.nth(i).get_attribute("data-date") for i in range(2)] == [
+        "2016-07-17",
+        "2016-12-22",
+    ]
+    text = page.locator(".fl-compare").inner_text()
+    assert "From: 17 July 2016" in text and "To: 22 December 2016" in text
+    assert re.search(r"\d+ districts went from Rebels to Government and allies", text)
     boxes = [maps.nth(i).bounding_box() for i in range(2)]
-    assert boxes[0]["y"] == boxes[1]["y"]  # side by side on a laptop
+    assert boxes[0]["y"] == boxes[1]["y"] and boxes[0]["x"] < boxes[1]["x"]  # side by side
+    assert boxes[0]["width"] > 300
+    # the changed districts are outlined on both maps, and listed by name
+    changed = changed_hands(atlas, "2016-07-17", "2016-12-22")
+    for i in range(2):
+        assert maps.nth(i).locator("path.fl-cmp-cell[stroke-width='3']").count() == len(changed)
+    page.locator(".fl-cmp-list > summary").click()
+    names = page.locator(".fl-cmp-table tbody th").all_inner_texts()
+    assert sorted(names) == sorted(changed["name"])
+    page.locator(".fl-compare").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=False)
+
+    # the browser's counts are Python's, on pairs across the year and in both directions
+    pairs = [
+        ("2016-01-10", "2016-02-20"),
+        ("2016-07-01", "2016-09-10"),
+        ("2016-08-06", "2016-08-01"),
+        ("2016-11-25", "2016-12-15"),
+        ("2016-03-01", "2016-03-01"),
+    ]
+    for a, b in pairs:
+        got = page.evaluate(
+            """([a, b]) => {
+          window.frontlinesTimemap.compare.set(a, b);
+          const box = document.querySelector('.fl-compare');
+          return {
+            flows: [...box.querySelectorAll('.fl-cmp-flows li')].map(
+              li => [li.dataset.before, li.dataset.after, +li.dataset.count]),
+            ids: [...box.querySelectorAll('.fl-cmp-table tbody tr')].map(tr => tr.dataset.id),
+            head: box.querySelector('.fl-cmp-head').textContent,
+            notice: !box.querySelector('.fl-cmp-notice').hidden,
+          };
+        }""",
+            [a, b],
+        )
+        ch = changed_hands(atlas, a, b)
+        assert {(x, y): n for x, y, n in got["flows"]} == flow_counts(ch), (a, b)
+        assert got["ids"] == list(ch.index), (a, b)  # in the same order
+        da, db = pd.Timestamp(a), pd.Timestamp(b)
+        head = t("ui.changed", count=len(ch), a=format_date(da), b=format_date(db))
+        assert got["head"] == head
+        assert got["notice"] == (da > db)
+    # the sliders work from the keyboard and say their date in words
+    frm = page.locator(".fl-cmp-a")
+    frm.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('.fl-cmp-a').getAttribute('aria-valuetext')"
+        " === '2 March 2016'"
+    )
 
 
 def test_a_chapter_link_opens_fitted_to_what_changed(page, voila_url):

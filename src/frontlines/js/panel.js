@@ -60,10 +60,7 @@ function frontlinesPanel(cfg, tm) {
     var p = s.split("-"), dt = new Date(Date.UTC(+p[0], +p[1] - 1, +p[2]));
     return dt.toISOString().slice(0, 10) === s;
   }
-  function dayOf(iso) {
-    var p = String(iso).split("-");
-    return Math.round((Date.UTC(+p[0], +p[1] - 1, +p[2]) - Date.UTC(2016, 0, 1)) / 86400000);
-  }
+  function dayOf(iso) { return tm.dayOf(iso); }
   function clamp(d) { return Math.max(0, Math.min(LAST, d)); }
   function stretchAt(d) {
     var s = P.stretches, lo = 0;
@@ -377,6 +374,7 @@ function frontlinesPanel(cfg, tm) {
   else unclip();
   go(first, firstChapter ? "chapter" : "link");
   tm.placeLabels();
+  var compare = frontlinesCompare(cfg, tm, P, root, stretchAt);
   var api = {
     setDate: function (iso) { if (validIso(iso)) go(dayOf(iso), "api"); },
     date: function () { return tm.isoOf(current); },
@@ -385,6 +383,7 @@ function frontlinesPanel(cfg, tm) {
     playing: function () { return playing; },
     labels: tm.labels,
     sentence: sentence,
+    compare: compare,
     go: go
   };
   window.frontlinesTimemap = api;

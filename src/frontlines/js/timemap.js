@@ -46,7 +46,7 @@ function frontlinesTimemap(cfg) {
   function citeList(idx) {
     var list = el("ul", null, {"class": "fl-sources"});
     idx.forEach(function (i) {
-      var li = el("li");
+      var li = el("li", null, {"class": "fl-src"});
       li.innerHTML = D.sources[i];
       li.querySelectorAll("a[href]").forEach(function (a) {
         a.setAttribute("target", "_blank");
@@ -113,12 +113,12 @@ function frontlinesTimemap(cfg) {
     return el("span", info.name + ": " + (r ? label("status." + r[2]) : ""));
   }
 
-  // Contested cells are hatched in the colours of both parties (SVG patterns, one per pair).
+  // Contested cells are hatched in the colours of both parties (SVG patterns, one per pair
+  // and map: the compare maps draw with the same rule).
   var SVGNS = "http://www.w3.org/2000/svg";
-  function patternId(parties) { return "fl-hatch-" + cfg.view + "-" + parties.join("-"); }
-  function ensurePattern(parties) {
-    var id = patternId(parties);
-    var svg = map.getPanes().overlayPane.querySelector("svg");
+  function ensurePattern(parties, onMap) {
+    var svg = onMap.getPanes().overlayPane.querySelector("svg");
+    var id = "fl-hatch-" + cfg.view + "-" + L.stamp(onMap) + "-" + parties.join("-");
     if (!svg || svg.querySelector("#" + id)) return id;
     var defs = svg.querySelector("defs") || svg.insertBefore(document.createElementNS(SVGNS, "defs"), svg.firstChild);
     var pat = document.createElementNS(SVGNS, "pattern");
@@ -139,6 +139,32 @@ function frontlinesTimemap(cfg) {
     defs.appendChild(pat);
     return id;
   }
+  // A district's fill on day d, on a map (the explorer's or a compare map).
+  function fillOn(id, d, onMap) {
+    var r = active(D.cells[id].rows, d), f = r ? r[2] : "none";
+    if (f === "contested") {
+      return {fillColor: "url(#" + ensurePattern(r[3], onMap) + ")", fillOpacity: 0.7};
+    }
+    return {fillColor: D.colours[f] || D.colours.none, fillOpacity: D.fillOpacity};
+  }
+  function holderOn(id, d) {
+    var r = active(D.cells[id].rows, d);
+    return r ? r[2] : "none";
+  }
+  // A route's line on day d ([casing, line] styles), or null where it did not exist.
+  function routeStyle(id, d, casing) {
+    var r = active(D.routes[id].rows, d);
+    if (!r) return null;
+    var st = r[2];
+    if (casing) {
+      var lit = highlighted.routes[id];
+      return {opacity: 0.95, color: lit ? "#ffd400" : "#ffffff", weight: D.weight[st] + (lit ? 8 : 4)};
+    }
+    return {opacity: 0.95, color: D.colours[r[3]], weight: D.weight[st], dashArray: D.dash[st]};
+  }
+  function baseOutline(p) {
+    return {color: "#333333", weight: p.in_city ? 0.8 : 0.5, dashArray: p.in_city ? null : "3 3"};
+  }
 
   function show(layer, visible) {
     var node = layer.getElement && layer.getElement();
@@ -146,41 +172,25 @@ function frontlinesTimemap(cfg) {
   }
   function outline(l) {
     var id = l.feature.properties.id;
-    if (l === cursor) return {color: "#000000", weight: 3, dashArray: "5 3"};
+    if (cursor && l === cursor[0]) return {color: "#000000", weight: 3, dashArray: "5 3"};
     if (highlighted.cells[id]) return {color: "#000000", weight: 3.5, dashArray: null};
-    var inCity = l.feature.properties.in_city;
-    return {color: "#333333", weight: inCity ? 0.8 : 0.5, dashArray: inCity ? null : "3 3"};
+    return baseOutline(l.feature.properties);
   }
 
   function setDay(d) {
     if (d === current) return;
     current = d;
     cfg.cells.eachLayer(function (l) {
-      var r = active(D.cells[l.feature.properties.id].rows, d);
-      var f = r ? r[2] : "none", style = outline(l);
-      if (f === "contested") {
-        style.fillColor = "url(#" + ensurePattern(r[3]) + ")";
-        style.fillOpacity = 0.7;
-      } else {
-        style.fillColor = D.colours[f] || D.colours.none;
-        style.fillOpacity = D.fillOpacity;
-      }
+      var style = outline(l), fill = fillOn(l.feature.properties.id, d, map);
+      style.fillColor = fill.fillColor;
+      style.fillOpacity = fill.fillOpacity;
       l.setStyle(style);
     });
-    [cfg.casing, cfg.routes].forEach(function (group, casing) {
+    [cfg.casing, cfg.routes].forEach(function (group, i) {
       group.eachLayer(function (l) {
-        var id = l.feature.properties.id, r = active(D.routes[id].rows, d);
-        show(l, !!r);
-        if (!r) { l.setStyle({opacity: 0}); return; }
-        var st = r[2];
-        if (casing === 0) {
-          var lit = highlighted.routes[id];
-          l.setStyle({opacity: 0.95, color: lit ? "#ffd400" : "#ffffff",
-                      weight: D.weight[st] + (lit ? 8 : 4)});
-        } else {
-          l.setStyle({opacity: 0.95, color: D.colours[r[3]], weight: D.weight[st],
-                      dashArray: D.dash[st]});
-        }
+        var style = routeStyle(l.feature.properties.id, d, i === 0);
+        show(l, !!style);
+        l.setStyle(style || {opacity: 0});
       });
     });
     if (shown) showInfo(shown.layer, shown.at, shown.build, true);
@@ -248,119 +258,135 @@ function frontlinesTimemap(cfg) {
   map.on("click", function () { if (narrow.matches) closeSheet(); });
 
   // ------------------------------------------------------------------ labels
-  // One pane above the shapes and below popups; labels take no pointer events and no focus.
-  var pane = map.createPane("fl-labels");
-  pane.style.zIndex = 450;
-  pane.style.pointerEvents = "none";
-  var labels = [];
-  function addLabel(spec, cls) {
-    var inner = el("span", spec.text, {"class": "fl-label-text"});
-    var box = el("div", null, {"class": "fl-label " + cls, "aria-hidden": "true"});
-    box.appendChild(inner);
-    var marker = L.marker([spec.lat, spec.lon], {
-      pane: "fl-labels", interactive: false, keyboard: false,
-      icon: L.divIcon({html: box, className: "fl-label-anchor", iconSize: null})
-    }).addTo(map);
-    var item = {spec: spec, marker: marker, box: box, inner: inner, w: 0, h: 0, angle: spec.angle};
-    labels.push(item);
-    return item;
-  }
-  (cfg.labels || []).forEach(function (row) {  // [text, rank, kind, lat, lon, angle, alts]
-    var spec = {text: row[0], rank: row[1], kind: row[2], lat: row[3], lon: row[4], angle: row[5],
-                alts: row[6] || []};
-    addLabel(spec, "fl-label-" + spec.kind + " fl-rank-" + spec.rank);
-  });
-  var areas = {};
-  ["east", "west"].forEach(function (key) {
-    areas[key] = addLabel({text: S["label." + key], rank: 1.5, kind: "area", lat: 0, lon: 0,
-                           angle: 0, alts: []}, "fl-label-area");
-    areas[key].off = true;
-  });
-  // the order in which labels claim room: rank 1, then the area names, then the rest
-  labels.sort(function (a, b) { return a.spec.rank - b.spec.rank; });
+  // Labels on a map (this one, or a compare map showing only the top ranks), placed so that
+  // none overlaps another. One pane above the shapes and below popups; labels take no
+  // pointer events and no focus.
+  function labeller(onMap, rows, maxRank) {
+    var pane = onMap.createPane("fl-labels");
+    pane.style.zIndex = 450;
+    pane.style.pointerEvents = "none";
+    var labels = [];
+    function addLabel(spec, cls) {
+      var inner = el("span", spec.text, {"class": "fl-label-text"});
+      var box = el("div", null, {"class": "fl-label " + cls, "aria-hidden": "true"});
+      box.appendChild(inner);
+      var marker = L.marker([spec.lat, spec.lon], {
+        pane: "fl-labels", interactive: false, keyboard: false,
+        icon: L.divIcon({html: box, className: "fl-label-anchor", iconSize: null})
+      }).addTo(onMap);
+      var item = {spec: spec, marker: marker, box: box, inner: inner, w: 0, h: 0, angle: spec.angle};
+      labels.push(item);
+      return item;
+    }
+    (rows || []).forEach(function (row) {  // [text, rank, kind, lat, lon, angle, alts]
+      if (maxRank && row[1] > maxRank) return;
+      var spec = {text: row[0], rank: row[1], kind: row[2], lat: row[3], lon: row[4], angle: row[5],
+                  alts: row[6] || []};
+      addLabel(spec, "fl-label-" + spec.kind + " fl-rank-" + spec.rank);
+    });
+    var areas = {};
+    ["east", "west"].forEach(function (key) {
+      areas[key] = addLabel({text: S["label." + key], rank: 1.5, kind: "area", lat: 0, lon: 0,
+                             angle: 0, alts: []}, "fl-label-area");
+      areas[key].off = true;
+    });
+    // the order in which labels claim room: rank 1, then the area names, then the rest
+    labels.sort(function (a, b) { return a.spec.rank - b.spec.rank; });
 
-  // Offsets (px) from the anchor to try, in order, per kind of label.
-  var GAP = 7;
-  function candidates(item) {
-    var w = item.w, h = item.h, k = item.spec.kind;
-    if (k === "site") {
-      return [[GAP, -h / 2], [-w - GAP, -h / 2], [-w / 2, -h - GAP], [-w / 2, GAP]];
-    }
-    if (k === "route") return [[-w / 2, -h / 2]];
-    // districts and areas: centred, else just above or below
-    return [[-w / 2, -h / 2], [-w / 2, -h * 1.5 - 2], [-w / 2, h * 0.5 + 2]];
-  }
-  function overlaps(a, list) {
-    for (var i = 0; i < list.length; i++) {
-      var b = list[i];
-      if (a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]) return true;
-    }
-    return false;
-  }
-  function measure(item) {
-    item.box.style.display = "";
-    item.box.style.transform = "";
-    var r = item.inner.getBoundingClientRect();
-    var w = item.box.offsetWidth, h = item.box.offsetHeight;
-    var a = (item.angle || 0) * Math.PI / 180;
-    // the box a turned label occupies on screen
-    item.w = Math.abs(w * Math.cos(a)) + Math.abs(h * Math.sin(a));
-    item.h = Math.abs(w * Math.sin(a)) + Math.abs(h * Math.cos(a));
-    item.tw = w; item.th = h;
-    return r;
-  }
-  function placeLabels() {
-    var zoom = map.getZoom(), kept = [], size = map.getSize();
-    labels.forEach(function (item) {
-      var min = cfg.rankZoom[String(Math.floor(item.spec.rank))];
-      if (item.off || (min !== undefined && zoom < min)) {
-        item.box.style.display = "none";
-        item.box.removeAttribute("data-shown");
-        return;
+    // Offsets (px) from the anchor to try, in order, per kind of label.
+    var GAP = 7;
+    function candidates(item) {
+      var w = item.w, h = item.h, k = item.spec.kind;
+      if (k === "site") {
+        return [[GAP, -h / 2], [-w - GAP, -h / 2], [-w / 2, -h - GAP], [-w / 2, GAP]];
       }
-      // where to try: the label's own point, then its alternatives (along a route)
-      var spots = [[item.spec.lat, item.spec.lon, item.spec.angle]].concat(item.spec.alts || []);
-      var placed = null;
-      for (var j = 0; j < spots.length && !placed; j++) {
-        if (item.angle !== spots[j][2] || !item.w) { item.angle = spots[j][2]; measure(item); }
-        var p = map.latLngToContainerPoint(spots[j]), tries = candidates(item);
-        for (var i = 0; i < tries.length && !placed; i++) {
-          var x = p.x + tries[i][0], y = p.y + tries[i][1];
-          var box = [x - 2, y - 1, x + item.w + 2, y + item.h + 1];
-          var outside = box[2] < 0 || box[3] < 0 || box[0] > size.x || box[1] > size.y;
-          if (outside) break;  // off the map: drawn when the reader pans to it
-          if (!overlaps(box, kept)) {
-            placed = {x: tries[i][0], y: tries[i][1], box: box, at: spots[j]};
+      if (k === "route") return [[-w / 2, -h / 2]];
+      // districts and areas: centred, else just above or below
+      return [[-w / 2, -h / 2], [-w / 2, -h * 1.5 - 2], [-w / 2, h * 0.5 + 2]];
+    }
+    function overlaps(a, list) {
+      for (var i = 0; i < list.length; i++) {
+        var b = list[i];
+        if (a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]) return true;
+      }
+      return false;
+    }
+    function measure(item) {
+      item.box.style.display = "";
+      item.box.style.transform = "";
+      var w = item.box.offsetWidth, h = item.box.offsetHeight;
+      var a = (item.angle || 0) * Math.PI / 180;
+      // the box a turned label occupies on screen
+      item.w = Math.abs(w * Math.cos(a)) + Math.abs(h * Math.sin(a));
+      item.h = Math.abs(w * Math.sin(a)) + Math.abs(h * Math.cos(a));
+      item.tw = w; item.th = h;
+    }
+    function place() {
+      var zoom = onMap.getZoom(), kept = [], size = onMap.getSize();
+      labels.forEach(function (item) {
+        var min = maxRank ? undefined : cfg.rankZoom[String(Math.floor(item.spec.rank))];
+        if (item.off || (min !== undefined && zoom < min)) {
+          item.box.style.display = "none";
+          item.box.removeAttribute("data-shown");
+          return;
+        }
+        // where to try: the label's own point, then its alternatives (along a route)
+        var spots = [[item.spec.lat, item.spec.lon, item.spec.angle]].concat(item.spec.alts || []);
+        var placed = null;
+        for (var j = 0; j < spots.length && !placed; j++) {
+          if (item.angle !== spots[j][2] || !item.w) { item.angle = spots[j][2]; measure(item); }
+          var p = onMap.latLngToContainerPoint(spots[j]), tries = candidates(item);
+          for (var i = 0; i < tries.length && !placed; i++) {
+            var x = p.x + tries[i][0], y = p.y + tries[i][1];
+            var box = [x - 2, y - 1, x + item.w + 2, y + item.h + 1];
+            var outside = box[2] < 0 || box[3] < 0 || box[0] > size.x || box[1] > size.y;
+            if (outside) break;  // off the map: drawn when the reader pans to it
+            // a small map without panning in mind (compare) shows whole labels only
+            if (maxRank && (box[0] < 0 || box[1] < 0 || box[2] > size.x || box[3] > size.y)) continue;
+            if (!overlaps(box, kept)) {
+              placed = {x: tries[i][0], y: tries[i][1], box: box, at: spots[j]};
+            }
           }
         }
-      }
-      if (!placed) {
-        item.box.style.display = "none";
-        item.box.removeAttribute("data-shown");
-        return;
-      }
-      kept.push(placed.box);
-      item.marker.setLatLng([placed.at[0], placed.at[1]]);
-      // the text is drawn unturned at its centre, then turned about it
-      var cx = placed.x + item.w / 2 - item.tw / 2, cy = placed.y + item.h / 2 - item.th / 2;
-      item.box.style.display = "";
-      item.box.setAttribute("data-shown", "1");
-      item.box.style.transform = "translate(" + cx.toFixed(1) + "px," + cy.toFixed(1) + "px)" +
-        (item.angle ? " rotate(" + item.angle + "deg)" : "");
-    });
+        if (!placed) {
+          item.box.style.display = "none";
+          item.box.removeAttribute("data-shown");
+          return;
+        }
+        kept.push(placed.box);
+        item.marker.setLatLng([placed.at[0], placed.at[1]]);
+        // the text is drawn unturned at its centre, then turned about it
+        var cx = placed.x + item.w / 2 - item.tw / 2, cy = placed.y + item.h / 2 - item.th / 2;
+        item.box.style.display = "";
+        item.box.setAttribute("data-shown", "1");
+        item.box.style.transform = "translate(" + cx.toFixed(1) + "px," + cy.toFixed(1) + "px)" +
+          (item.angle ? " rotate(" + item.angle + "deg)" : "");
+      });
+    }
+    onMap.on("zoomend", place);
+    onMap.on("resize", place);
+    onMap.on("moveend", place);
+    function setAreas(points) {
+      ["east", "west"].forEach(function (key) {
+        var p = points && points[key], item = areas[key];
+        item.off = !p;
+        if (p) { item.spec.lat = p[0]; item.spec.lon = p[1]; item.marker.setLatLng(p); }
+      });
+      place();
+    }
+    function list() {  // what each label shows, for tests and tools
+      var size = onMap.getSize();
+      return labels.map(function (item) {
+        var p = onMap.latLngToContainerPoint([item.spec.lat, item.spec.lon]);
+        return {text: item.spec.text, rank: item.spec.rank, kind: item.spec.kind,
+                shown: item.box.hasAttribute("data-shown"),
+                inView: p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y};
+      });
+    }
+    return {place: place, setAreas: setAreas, list: list};
   }
-  map.on("zoomend", placeLabels);
-  map.on("resize", placeLabels);
-  map.on("moveend", placeLabels);
-
-  function setAreaLabels(points) {
-    ["east", "west"].forEach(function (key) {
-      var p = points && points[key], item = areas[key];
-      item.off = !p;
-      if (p) { item.spec.lat = p[0]; item.spec.lon = p[1]; item.marker.setLatLng(p); }
-    });
-    placeLabels();
-  }
+  var named = labeller(map, cfg.labels, 0);
+  var placeLabels = named.place, setAreaLabels = named.setAreas;
   function highlight(cells, routes) {
     highlighted = {cells: {}, routes: {}};
     (cells || []).forEach(function (id) { highlighted.cells[id] = true; });
@@ -375,43 +401,79 @@ function frontlinesTimemap(cfg) {
     cfg.routes.bringToFront();
   }
   // ------------------------------------------------------------------ keyboard
-  // The map is one tab stop. Arrow keys move a cursor to the nearest district in that
-  // direction and say its name, holder and date; Enter opens its popup; Shift+arrows pan and
-  // +/- zoom (Leaflet's own keys). No district is a tab stop of its own.
-  var container = map.getContainer(), cursor = null, seq = 0;
+  // The map is one tab stop. Arrow keys move a cursor to the nearest district, place or
+  // route in that direction and say its name and state on the date; Enter opens its details;
+  // Shift+arrows pan and +/- zoom (Leaflet's own keys). No shape is a tab stop of its own.
+  var container = map.getContainer(), cursor = null, ring = null, seq = 0;
   var said = el("div", null, {"class": "fl-sr", role: "status", "aria-live": "polite"});
   container.appendChild(said);
-  function centreOf(l) { return map.latLngToContainerPoint(l.getBounds().getCenter()); }
-  function describe(l) {
-    var info = D.cells[l.feature.properties.id], r = active(info.rows, current);
+  // what the cursor can reach: [layer, kind, popup builder]
+  function stops() {
+    var out = [];
+    cfg.cells.eachLayer(function (l) { out.push([l, "cell", cellPopup]); });
+    cfg.sites.eachLayer(function (l) { out.push([l, "site", sitePopup]); });
+    cfg.routes.eachLayer(function (l) {
+      if (active(D.routes[l.feature.properties.id].rows, current)) out.push([l, "route", routePopup]);
+    });
+    return out;
+  }
+  function anchor(stop) {
+    var l = stop[0];
+    return stop[1] === "cell" ? l.getBounds().getCenter() : stop[1] === "site" ? l.getLatLng()
+                              : l.getCenter();
+  }
+  function describe(stop) {
+    var l = stop[0], id = l.feature.properties.id;
+    if (stop[1] === "site") return D.sites[id].name + ": " + D.sites[id].kind;
+    if (stop[1] === "route") {
+      var info = D.routes[id], rr = active(info.rows, current);
+      return info.name + ": " + label("status." + rr[2]) + " (" + factionName(rr[3]) + "), " +
+        longDate(current);
+    }
+    var cell = D.cells[id], r = active(cell.rows, current);
     var who = !r ? factionName("none") : r[2] === "contested"
       ? S.contested_by + " " + r[3].map(factionName).join(" / ") : factionName(r[2]);
-    return info.name + ": " + who + ", " + longDate(current);
+    return cell.name + ": " + who + ", " + longDate(current);
+  }
+  function showCursor(stop) {
+    var was = cursor;
+    if (was && was[0].getElement()) was[0].getElement().removeAttribute("id");
+    cursor = stop;
+    if (ring) { map.removeLayer(ring); ring = null; }
+    if (stop && stop[1] !== "cell") {  // places and routes get a ring; districts an outline
+      ring = L.circleMarker(anchor(stop), {radius: 14, color: "#000000", weight: 3,
+                                           dashArray: "5 3", fill: false, interactive: false})
+        .addTo(map);
+    }
+    cfg.cells.eachLayer(function (l) { l.setStyle(outline(l)); });
+    if (!stop) { container.removeAttribute("data-cursor"); return; }
+    var node = stop[0].getElement(), id = "fl-cursor-" + cfg.view + "-" + (++seq);
+    if (node) { node.setAttribute("id", id); node.setAttribute("aria-label", describe(stop)); }
+    if (stop[1] === "cell") stop[0].bringToFront();
+    cfg.casing.bringToFront();
+    cfg.routes.bringToFront();
+    if (ring) ring.bringToFront();
+    var at = anchor(stop);
+    if (!map.getBounds().contains(at)) map.panTo(at);
+    said.textContent = describe(stop);
+    container.setAttribute("data-cursor", stop[0].feature.properties.id);
+    container.setAttribute("data-cursor-kind", stop[1]);
   }
   function moveCursor(dx, dy) {
-    var from = cursor ? centreOf(cursor) : map.getSize().divideBy(2), best = null, bestScore = 1e9;
-    cfg.cells.eachLayer(function (l) {
-      if (l === cursor) return;
-      var c = centreOf(l), vx = c.x - from.x, vy = c.y - from.y, d = Math.sqrt(vx * vx + vy * vy);
+    var from = cursor ? map.latLngToContainerPoint(anchor(cursor)) : map.getSize().divideBy(2);
+    var best = null, bestScore = 1e9;
+    stops().forEach(function (stop) {
+      if (cursor && stop[0] === cursor[0]) return;
+      var c = map.latLngToContainerPoint(anchor(stop)), vx = c.x - from.x, vy = c.y - from.y;
+      var d = Math.sqrt(vx * vx + vy * vy);
       if (cursor) {
         var along = (vx * dx + vy * dy) / (d || 1);
         if (along < 0.5) return;  // within 60 degrees of the direction pressed
         d = d * (2 - along);
       }
-      if (d < bestScore) { bestScore = d; best = l; }
+      if (d < bestScore) { bestScore = d; best = stop; }
     });
-    if (!best) return;
-    if (cursor && cursor.getElement()) cursor.getElement().removeAttribute("id");
-    cursor = best;
-    var node = best.getElement(), id = "fl-cursor-" + cfg.view + "-" + (++seq);
-    if (node) { node.setAttribute("id", id); node.setAttribute("aria-label", describe(best)); }
-    cfg.cells.eachLayer(function (l) { l.setStyle(outline(l)); });
-    best.bringToFront();
-    cfg.casing.bringToFront();
-    cfg.routes.bringToFront();
-    if (!map.getBounds().contains(best.getBounds().getCenter())) map.panTo(best.getBounds().getCenter());
-    said.textContent = describe(best);
-    container.setAttribute("data-cursor", best.feature.properties.id);
+    if (best) showCursor(best);
   }
   var ARROWS = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1]};
   container.addEventListener("keydown", function (ev) {
@@ -423,17 +485,12 @@ function frontlinesTimemap(cfg) {
       moveCursor(dir[0], dir[1]);
     } else if (ev.key === "Enter" && cursor) {
       ev.preventDefault();
-      showInfo(cursor, cursor.getBounds().getCenter(), cellPopup);
+      showInfo(cursor[0], anchor(cursor), cursor[2]);
     } else if (ev.key === "Escape" && sheet && !sheet.hidden) {
       closeSheet();
     }
   }, true);
-  container.addEventListener("blur", function () {
-    if (!cursor) return;
-    var l = cursor;
-    cursor = null;
-    l.setStyle(outline(l));
-  });
+  container.addEventListener("blur", function () { if (cursor) showCursor(null); });
 
   container.setAttribute("role", "region");
   return {
@@ -441,6 +498,10 @@ function frontlinesTimemap(cfg) {
     setDay: setDay,
     day: function () { return current; },
     isoOf: isoOf,
+    dayOf: function (iso) {
+      var p = String(iso).split("-");
+      return Math.round((Date.UTC(+p[0], +p[1] - 1, +p[2]) - T0) / DAY);
+    },
     longDate: longDate,
     citeList: citeList,
     routesOn: function (d) {  // [id, status, serves] of the routes in force on day d
@@ -452,16 +513,19 @@ function frontlinesTimemap(cfg) {
       return out;
     },
     highlight: highlight,
+    // what a compare map needs to draw as this map does (compare.js)
+    fillOn: fillOn,
+    holderOn: holderOn,
+    routeStyle: function (id, d) { return routeStyle(id, d, false); },
+    baseOutline: baseOutline,
+    factionName: factionName,
+    geometry: function () {  // the cells and routes as drawn, once (GeoJSON)
+      return {cells: cfg.cells.toGeoJSON(), routes: cfg.routes.toGeoJSON()};
+    },
     setAreaLabels: setAreaLabels,
     placeLabels: placeLabels,
-    labels: function () {  // what each label shows, for tests and tools
-      var size = map.getSize();
-      return labels.map(function (item) {
-        var p = map.latLngToContainerPoint([item.spec.lat, item.spec.lon]);
-        return {text: item.spec.text, rank: item.spec.rank, kind: item.spec.kind,
-                shown: item.box.hasAttribute("data-shown"),
-                inView: p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y};
-      });
-    }
+    labels: named.list,
+    // the top-ranked labels on another map (compare): {place, setAreas, list}
+    labeller: function (onMap) { return labeller(onMap, cfg.labels, 1); }
   };
 }

@@ -1,8 +1,7 @@
 """The reader app's views, one small class each; :class:`frontlines.app.App` assembles them."""
 
-from .compare import CompareView
 from .data import DataView
 from .explorer import ExplorerView
 from .syria import SyriaView
 
-__all__ = ["CompareView", "DataView", "ExplorerView", "SyriaView"]
+__all__ = ["DataView", "ExplorerView", "SyriaView"]

@@ -13,7 +13,6 @@ from ..export import files_on
 from ..maps import format_date, sources_html
 from ..panel import event_date_text
 from ..text import t
-from .compare import button
 from .fragments import render
 
 __all__ = ["DataView", "background_html"]
@@ -70,7 +69,8 @@ class DataView:
                 )
             )
         )
-        self.button = button(t("ui.download", lang))
+        # as wide as its label (ipywidgets' fixed width cuts longer labels short)
+        self.button = W.Button(description=t("ui.download", lang), layout=W.Layout(width="auto"))
         self.button.on_click(lambda _: self.prepare_download())
         self.downloads = W.HTML()
         self.view = W.VBox([self.attribution, self.button, self.downloads])

@@ -15,12 +15,6 @@ _TEMPLATES = {
     "caption": '{% if html %}<div class="fl-snapshot-caption" role="note">{{ html }}</div>'
     "{% endif %}",
     "beacon": '<span class="fl-beacon" data-view="{{ view }}">{{ iso }}</span>',
-    "changes": '<p role="status">{{ head }}</p>{% if notice %}<p role="alert" class="fl-notice">'
-    "{{ notice }}</p>{% endif %}{% if counts %}<p>{{ counts }}</p>{% endif %}"
-    "<ul>{% for r in rows %}<li>{{ r.name }}: {{ r.before }} → {{ r.after }}</li>{% endfor %}</ul>",
-    "compare_maps": '<div class="fl-compare-maps" style="display:flex;flex-wrap:wrap;gap:8px">'
-    '{% for m in maps %}<figure style="flex:1 1 320px;margin:0"><figcaption><strong>'
-    "{{ m.title }}</strong></figcaption>{{ m.iframe }}</figure>{% endfor %}</div>",
     "attribution": "<h3>{{ title }}</h3><ul>{% for e in layers %}<li><strong>{{ e.title }}"
     "</strong>: {{ e.attribution }} ({{ e.licence }})</li>{% endfor %}</ul>",
     # long titles and addresses wrap on a phone instead of widening the page
