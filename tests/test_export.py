@@ -11,7 +11,7 @@ import pytest
 
 import frontlines
 from frontlines.cli import main
-from frontlines.export import csv_zip_on, geojson_on, layers_on
+from frontlines.export import csv_zip_on, geojson_on, gpkg_on, layers_on
 
 
 def test_layers_on_a_date_are_the_queries_answers(atlas: frontlines.Atlas):
@@ -65,3 +65,58 @@ def test_cli_export_writes_geojson_and_needs_a_file_for_csv(tmp_path, capsys):
     assert main(["export", "--date", "2016-07-17", "--format", "csv", "--out", str(out)]) == 0
     assert zipfile.is_zipfile(out)
     assert main(["export", "--date", "2016-02-30"]) == 2  # not a date: a clear error
+
+
+def test_gpkg_holds_one_table_per_layer_with_the_same_areas(atlas: frontlines.Atlas, tmp_path):
+    import pyogrio
+
+    path = gpkg_on(atlas, "2016-09-10", tmp_path / "a.gpkg")
+    names = {row[0] for row in pyogrio.list_layers(path)}
+    assert names == {"districts", "routes", "sites", "events", "sources", "about"}
+    cells = gpd.read_file(path, layer="districts").set_index("id")
+    want = layers_on(atlas, "2016-09-10")["districts"].set_index("id")
+    got = cells.to_crs("EPSG:32637").area / 1e6
+    expected = want.to_crs("EPSG:32637").area / 1e6
+    assert ((got - expected[got.index]).abs() <= 1e-6 * expected[got.index]).all()
+    assert (cells["faction"] == want.loc[cells.index, "faction"]).all()
+    cited = {i for v in cells["sources"] for i in v.split()}
+    assert cited <= set(gpd.read_file(path, layer="sources")["source_id"])
+    about = gpd.read_file(path, layer="about").set_index("key")["value"]
+    assert about["date"] == "2016-09-10"
+    gpkg_on(atlas, "2016-12-22", path)  # replaces the file, not appends to it
+    assert len(gpd.read_file(path, layer="districts")) == len(cells)
+
+
+def test_cli_export_draws_a_handout_picture_and_needs_a_file(tmp_path, capsys):
+    assert main(["export", "--date", "2016-09-10", "--format", "png"]) == 2
+    assert "--out" in capsys.readouterr().err
+    out = tmp_path / "a.png"
+    assert main(["export", "--date", "2016-09-10", "--format", "png", "--out", str(out)]) == 0
+    from PIL import Image
+
+    with Image.open(out) as im:
+        assert im.size == (1600, 1131)
+        colours = {c for _, c in im.convert("RGB").getcolors(maxcolors=1 << 20)}
+    # the date's holders are drawn in their colours (at the fill's opacity over the background)
+    from frontlines.maps import as_drawn
+    from frontlines.style import FACTION_COLOURS
+
+    for faction in ("government", "rebels", "kurdish"):
+        rgb = tuple(int(as_drawn(FACTION_COLOURS[faction])[i : i + 2], 16) for i in (1, 3, 5))
+        assert any(sum(abs(a - b) for a, b in zip(c, rgb, strict=True)) <= 6 for c in colours), (
+            faction
+        )
+    assert (
+        main(
+            [
+                "export",
+                "--date",
+                "2016-09-10",
+                "--format",
+                "gpkg",
+                "--out",
+                str(tmp_path / "b.gpkg"),
+            ]
+        )
+        == 0
+    )

@@ -62,9 +62,11 @@ def _parser() -> argparse.ArgumentParser:
         "export", parents=[geo], help="every layer's state on a date, with its sources"
     )
     x.add_argument("--date", required=True)
-    x.add_argument("--format", choices=("geojson", "csv"), default="geojson")
+    x.add_argument("--format", choices=("geojson", "csv", "gpkg", "png"), default="geojson")
     x.add_argument(
-        "--out", metavar="FILE", help="write to FILE (needed for csv, a zip; else stdout)"
+        "--out",
+        metavar="FILE",
+        help="write to FILE (needed for csv (a zip), gpkg and png; geojson goes to stdout)",
     )
 
     e = sub.add_parser("events", parents=[geo], help="the dated event timeline")
@@ -206,18 +208,24 @@ def _events(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .export import csv_zip_on, geojson_on
+    from .export import csv_zip_on, geojson_on, gpkg_on
 
-    atlas = load(args.geo)
     try:
         when = as_date(args.date)
     except ValueError as e:
         raise _UsageError(str(e)) from None
+    what = {"csv": "a zip of CSV files", "gpkg": "a GeoPackage", "png": "a picture"}
+    if args.format in what and not args.out:
+        raise _UsageError(f"--format {args.format} writes {what[args.format]}: give --out FILE")
+    atlas = load(args.geo)
     if args.format == "csv":
-        if not args.out:
-            raise _UsageError("--format csv writes a zip of CSV files: give --out FILE.zip")
-        data = csv_zip_on(atlas, when)
-        Path(args.out).write_bytes(data)
+        Path(args.out).write_bytes(csv_zip_on(atlas, when))
+    elif args.format == "gpkg":
+        gpkg_on(atlas, when, args.out)
+    elif args.format == "png":
+        from .picture import map_png
+
+        map_png(atlas, when, args.out)
     else:
         text = geojson_on(atlas, when)
         if args.out:

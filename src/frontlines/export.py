@@ -13,15 +13,25 @@ import html
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import shapely
 
 from .atlas import YEAR_START, Atlas
 from .timeline import DateLike, as_date
 
-__all__ = ["LAYERS_EXPORTED", "csv_zip_on", "data_link", "files_on", "geojson_on", "layers_on"]
+__all__ = [
+    "LAYERS_EXPORTED",
+    "csv_zip_on",
+    "data_link",
+    "files_on",
+    "geojson_on",
+    "gpkg_on",
+    "layers_on",
+]
 
 #: The layers a download holds, in this order, with the layer each comes from.
 LAYERS_EXPORTED = {
@@ -170,6 +180,26 @@ def csv_zip_on(atlas: Atlas, when: DateLike) -> bytes:
     licences)."""
     when = as_date(when)
     return _csv_zip(atlas, when, layers_on(atlas, when))
+
+
+def gpkg_on(atlas: Atlas, when: DateLike, path: str | Path) -> Path:
+    """Every exported layer on ``when`` as a GeoPackage at ``path``: one table per layer, with
+    ``sources`` (the bibliography rows cited) and ``about`` (date, version, licences) as plain
+    tables. An existing file is replaced."""
+    when = as_date(when)
+    path = Path(path)
+    layers = layers_on(atlas, when)
+    path.unlink(missing_ok=True)
+    for name, df in layers.items():
+        df.to_file(path, layer=name, driver="GPKG")
+    sources = atlas.layers.sources.loc[_cited(layers)].reset_index(drop=True)
+    meta = _meta(atlas, when)
+    about = pd.DataFrame(
+        [{"key": k, "value": v if isinstance(v, str) else json.dumps(v)} for k, v in meta.items()]
+    )
+    for name, table in (("sources", sources), ("about", about)):  # tables without geometry
+        pyogrio.write_dataframe(table.astype(str), path, layer=name, driver="GPKG")
+    return path
 
 
 def files_on(atlas: Atlas, when: DateLike) -> tuple[str, bytes, str]:
