@@ -6,7 +6,7 @@ VENV   ?= .venv
 PORT   ?= 8866
 BIN     = $(VENV)/bin
 
-.PHONY: app test lint chromium validate clean
+.PHONY: app test lint chromium validate clean site serve-site
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,15 @@ app: $(VENV)/.installed
 	$(BIN)/voila notebooks/aleppo.ipynb --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 \
 		--Voila.port_retries=0
 
+# The reader explainer as a static site (no kernel, no network) in site/; serve it locally.
+SITE ?= site
+SITE_PORT ?= 8000
+site: $(VENV)/.installed
+	$(BIN)/frontlines build-site $(SITE)
+
+serve-site: site
+	$(BIN)/python -m http.server $(SITE_PORT) --bind 127.0.0.1 --directory $(SITE)
+
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -51,4 +60,4 @@ validate: $(VENV)/.installed
 	$(BIN)/frontlines validate geo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(SITE)

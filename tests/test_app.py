@@ -287,3 +287,13 @@ def test_figures_per_stretch_match_the_layers_on_every_day(atlas: frontlines.Atl
         direct = atlas.routes_at(day)
         assert list(s["routes"]["status"]) == list(direct["status"]), day
         assert list(s["routes"]["serves"]) == list(direct["serves"]), day
+
+
+def test_events_before_2016_show_their_sources_as_links_not_as_escaped_html(
+    atlas: frontlines.Atlas,
+):
+    from frontlines.views.data import background_html
+
+    page = background_html(atlas)
+    assert '<ul class="fl-sources">' in page and "<a href=" in page
+    assert "&lt;ul" not in page and "&lt;a " not in page

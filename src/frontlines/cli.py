@@ -69,6 +69,13 @@ def _parser() -> argparse.ArgumentParser:
         help="write to FILE (needed for csv (a zip), gpkg and png; geojson goes to stdout)",
     )
 
+    b = sub.add_parser(
+        "build-site", parents=[geo], help="write the reader explainer as a static site"
+    )
+    b.add_argument("out", metavar="OUT", help="folder to write (created)")
+    b.add_argument("--notebook", help="the reader notebook (default: notebooks/aleppo.ipynb)")
+    b.add_argument("--base-url", default="", help="the site's public address (link previews)")
+
     e = sub.add_parser("events", parents=[geo], help="the dated event timeline")
     e.add_argument("--format", choices=("json", "csv"), default="json")
     e.add_argument("--start", default="1900-01-01", help="first date (inclusive)")
@@ -237,6 +244,28 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _build_site(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .site import SiteError, build_site
+    from .views.explorer import READER_NOTEBOOK
+
+    notebook = Path(args.notebook) if args.notebook else READER_NOTEBOOK
+    if not notebook.is_file():
+        raise _UsageError(f"no notebook at {notebook}")
+    try:
+        site = build_site(
+            args.out,
+            load(args.geo),
+            notebook=notebook,
+            base_url=args.base_url,
+            log=lambda step: print(f"building {step}", file=err),
+        )
+    except SiteError as e:
+        raise _UsageError(str(e)) from None
+    print(site.index, file=out)
+    print(f"wrote {len(site.files)} files, {site.size / 1e6:.1f} MB", file=err)
+    return 0
+
+
 _COMMANDS = {
     "validate": _validate,
     "where": _where,
@@ -244,6 +273,7 @@ _COMMANDS = {
     "places": _places,
     "events": _events,
     "export": _export,
+    "build-site": _build_site,
 }
 
 

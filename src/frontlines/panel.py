@@ -31,6 +31,7 @@ from .timeline import as_date, change_dates
 
 __all__ = [
     "CHAPTER_MARK",
+    "render_markdown",
     "CHAPTER_WINDOW_DAYS",
     "Stretches",
     "chapter_captions",
@@ -75,6 +76,18 @@ def _day(when: pd.Timestamp) -> int:
     return int((when - YEAR_START).days)
 
 
+def render_markdown(text: str) -> str:
+    """Markdown as HTML, with any raw HTML in it escaped (the notebook's and captions' one
+    renderer).
+
+    Examples
+    --------
+    >>> render_markdown("**a** <b>b</b>")
+    '<p><strong>a</strong> &lt;b&gt;b&lt;/b&gt;</p>'
+    """
+    return str(_MARKDOWN(text.strip())).strip()
+
+
 def marked_captions(notebook: str | Path, kind: str = "chapter") -> dict[str, str]:
     """The captions a notebook marks for ``kind``: ``{id: caption as HTML}``.
 
@@ -91,7 +104,7 @@ def marked_captions(notebook: str | Path, kind: str = "chapter") -> dict[str, st
         text = "".join(cell.get("source", []))
         m = mark.search(text)
         if m:
-            out[m.group(1)] = str(_MARKDOWN(mark.sub("", text).strip())).strip()
+            out[m.group(1)] = render_markdown(mark.sub("", text))
     return out
 
 

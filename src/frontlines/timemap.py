@@ -304,6 +304,7 @@ def timeline_map(
     date_token: str | None = None,
     chapters: Mapping[str, Any] | None = None,
     captions: Mapping[str, str] | None = None,
+    kernel: bool = True,
 ) -> folium.Map:
     """Build the explorer: the map inside the reader panel, showing ``when`` at first.
 
@@ -328,6 +329,9 @@ def timeline_map(
         date a host page's ``?chapter=ID`` names, as the app does.
     captions
         Chapter id to caption HTML (:func:`frontlines.panel.chapter_captions`).
+    kernel
+        Whether a kernel keeps in step with the panel (Voila); ``False`` for a page that has
+        none (the static site), where the panel looks for no beacon or sync widget.
     """
     layers = atlas.layers
     colours = colours or FACTION_COLOURS
@@ -433,7 +437,8 @@ def timeline_map(
         f" data: {js_json(data)}, strings: {js_json(_strings(lang))},"
         f" panel: {js_json(panel)}, bounds: {js_json(bounds)},"
         f" labels: {js_json(_label_rows(map_labels(layers, shown_sites['id'])))},"
-        f" rankZoom: {js_json({str(k): v for k, v in RANK_MIN_ZOOM.items()})}"
+        f" rankZoom: {js_json({str(k): v for k, v in RANK_MIN_ZOOM.items()})},"
+        f" kernel: {js_json(kernel)}"
         "}"
     )
     code = "\n".join(

@@ -74,12 +74,11 @@ function frontlinesPanel(cfg, tm) {
 
   // ---------------------------------------------------------------- the first date
   var first = dayOf(cfg.date);
-  if (ownPage) {  // a page served as a file: #date=YYYY-MM-DD&view=ID
-    (location.hash || "").replace(/^#/, "").split("&").forEach(function (kv) {
-      var p = kv.split("=");
-      if (p[0] === "date" && validIso(p[1]) && p[1].slice(0, 4) === "2016") first = dayOf(p[1]);
-    });
-  }
+  // #date=YYYY-MM-DD (a page opened as a file, or a link that keeps the date out of the query)
+  (location.hash || "").replace(/^#/, "").split("&").forEach(function (kv) {
+    var p = kv.split("=");
+    if (p[0] === "date" && validIso(p[1]) && p[1].slice(0, 4) === "2016") first = dayOf(p[1]);
+  });
   var firstChapter = null;
   (function () {  // the reader's link, read as frontlines.links.date_from_query reads it
     var q;
@@ -337,11 +336,13 @@ function frontlinesPanel(cfg, tm) {
     new MutationObserver(read).observe(beacon.parentElement || doc.body,
       {childList: true, subtree: true, characterData: true});
   }
-  if (!ownPage) watchBeacon();
+  // a page without a kernel (the static site) has no beacon or sync box to wait for
+  var kernel = !ownPage && cfg.kernel !== false;
+  if (kernel) watchBeacon();
   // the kernel's sync box appears once Voila's front end has drawn the widgets
   (function waitForSync(n) {
     var doc = hostDoc();
-    if (!doc || ownPage) return;
+    if (!doc || !kernel) return;
     if (doc.querySelector(".fl-sync-" + cfg.view + " input")) { syncKernel(tm.isoOf(current)); return; }
     if (n < 600) setTimeout(function () { waitForSync(n + 1); }, 250);
   })(0);

@@ -9,8 +9,9 @@ import ipywidgets as W
 import pandas as pd
 
 from ..atlas import YEAR_START, Atlas
+from ..citation import citations_html
 from ..export import files_on
-from ..maps import format_date, sources_html
+from ..maps import format_date
 from ..panel import event_date_text
 from ..text import t
 from .fragments import render
@@ -32,7 +33,7 @@ def background_html(atlas: Atlas, lang: str = "en") -> str:
                     "date": event_date_text(r["date"], r["date_precision"], lang),
                     "title": r["title"],
                     "summary": r["summary"],
-                    "sources": sources_html(r["sources"], bib, lang),
+                    "sources": citations_html(r["sources"], bib, lang),  # escaped HTML
                 }
                 for _, r in ev.iterrows()
             ],
