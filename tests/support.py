@@ -42,3 +42,38 @@ def run_cli(
         input=stdin,
         timeout=300,
     )
+
+
+#: Text a hostile or careless edit could put in any free-text field of the layers.
+PAYLOAD = '"\'><img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
+
+
+def poisoned(atlas):
+    """A copy of ``atlas`` with :data:`PAYLOAD` appended to every free-text field that
+    validation lets through (names, labels, notes, titles, summaries, publishers)."""
+    import dataclasses
+
+    import frontlines
+
+    L = atlas.layers
+
+    def dirty(df, *cols):
+        df = df.copy()
+        for c in cols:
+            if c in df:
+                df[c] = [f"{v}{PAYLOAD}" if isinstance(v, str) and v else v for v in df[c]]
+        return df
+
+    layers = dataclasses.replace(
+        L,
+        sources=dirty(L.sources, "publisher", "agency", "title"),
+        districts=dirty(L.districts, "name", "name_ar", "label"),
+        control=dirty(L.control, "note"),
+        routes=dirty(L.routes, "name", "label"),
+        route_status=dirty(L.route_status, "note"),
+        sites=dirty(L.sites, "name", "note", "label"),
+        events=dirty(L.events, "title", "summary"),
+        towns=dirty(L.towns, "name"),
+        context_lines=dirty(L.context_lines, "name", "label"),
+    )
+    return frontlines.Atlas(layers)

@@ -86,3 +86,18 @@ def start_voila(notebook: str, port: int, *extra: str) -> subprocess.Popen[bytes
     ]
     ready = f"http://127.0.0.1:{port}/voila/static/"
     return _start(argv, f"voila-{port}.log", ready, "Voila")
+
+
+def start_static(folder: Path, port: int) -> subprocess.Popen[bytes]:
+    """``python -m http.server`` serving ``folder`` (any static host would do)."""
+    argv = [
+        sys.executable,
+        "-m",
+        "http.server",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--directory",
+        str(folder),
+    ]
+    return _start(argv, f"static-{port}.log", f"http://127.0.0.1:{port}/", "a static server")

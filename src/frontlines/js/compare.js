@@ -123,7 +123,7 @@ function frontlinesCompare(cfg, tm, P, root, stretchAt) {
       var m = L.map(div, {keyboard: false, attributionControl: false, scrollWheelZoom: false,
                           zoomSnap: 0.5});
       m.getContainer().removeAttribute("tabindex");
-      m.getContainer().setAttribute("role", "img");
+      m.getContainer().setAttribute("role", "group");  // named by its date; holds its zoom buttons
       cellLayers[i] = L.geoJSON(geo.cells, {interactive: false, className: "fl-cmp-cell"}).addTo(m);
       routeLayers[i] = L.geoJSON(geo.routes, {interactive: false}).addTo(m);
       m.fitBounds(cfg.bounds);
