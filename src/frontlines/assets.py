@@ -9,6 +9,7 @@ the page itself uses. Maps point at that URL (:func:`template_static_url`).
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 from pathlib import Path
@@ -21,6 +22,8 @@ __all__ = [
     "installed_template",
     "template_static_url",
     "LEAFLET_FILES",
+    "STRINGS_TEMPLATE",
+    "template_strings",
     "TEMPLATE_NAME",
     "TEMPLATE_SOURCE",
 ]
@@ -94,8 +97,32 @@ def install_voila_template(prefix: str | Path = sys.prefix) -> Path:
     for f in src.iterdir():
         if f.is_file():
             shutil.copyfile(f, dst / f.name)
+    # beside the installed copy, and beside the repository's (servers started from the
+    # repository find the template there first; the file is not committed)
+    for folder in (dst, src):
+        with contextlib.suppress(OSError):
+            (folder / STRINGS_TEMPLATE).write_text(template_strings(), encoding="utf-8")
     stage_static(dst / "static")
     return dst
+
+
+#: The template's strings, written from the catalogue when the template is installed.
+STRINGS_TEMPLATE = "frontlines_strings.j2"
+
+
+def template_strings(lang: str = "en") -> str:
+    """The reader template's interface strings as a jinja2 module (``{% import %}``-able),
+    written from the catalogue (:mod:`frontlines.text`), the one place strings live."""
+    import json
+
+    from .text import t
+
+    keys = {"cell_error": "voila.cell_error", "static_link": "voila.static_link"}
+    lines = ["{#- Written by frontlines.assets from the catalogue: do not edit. -#}"]
+    for name, key in keys.items():
+        # a JSON string is a valid jinja2 string literal
+        lines.append(f"{{%- set {name} = {json.dumps(t(key, lang))} -%}}")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":  # python -m frontlines.assets

@@ -280,6 +280,7 @@ def build_site(
         image_alt=t("site.preview_alt", lang, date=format_date(when, lang)),
         parts=parts,
         syria_hrefs=Markup(js_json(syria_hrefs)),  # JSON made safe for a script element
+        busy=t("site.busy", lang),
         footer=t("site.footer", lang, version=atlas.layers.manifest.get("version", "")),
     )
     (out / "index.html").write_text(page, encoding="utf-8")

@@ -34,11 +34,42 @@ def voila_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def binder_url() -> Iterator[str]:
-    """A Jupyter Server with Voila as its extension, under a base URL, as Binder runs it."""
+def site_dir(tmp_path_factory) -> Path:
+    """The static site, built once from the real layers."""
+    import frontlines
+    from frontlines.site import build_site
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    return build_site(tmp_path_factory.mktemp("site") / "out", frontlines.load()).out
+
+
+@pytest.fixture(scope="session")
+def gated_url(site_dir: Path) -> Iterator[str]:
+    """Voila behind the crowd gate with a cap of two kernels (the pooled one included)."""
+    port = free_port()
+    proc = start_voila(
+        "notebooks/aleppo.ipynb",
+        port,
+        "--CrowdGate.max_kernels=2",
+        f"--CrowdGate.site_dir={site_dir}",
+        gated=True,
+    )
+    yield from _serving(proc, f"http://127.0.0.1:{port}/")
+
+
+@pytest.fixture(scope="session")
+def binder_url(site_dir: Path) -> Iterator[str]:
+    """A Jupyter Server with Voila as its extension, under a base URL, as Binder runs it,
+    with the crowd gate as its own extension (cap: two kernels)."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
-    proc = start_jupyter_server(port, "/user/test/")
+    proc = start_jupyter_server(
+        port,
+        "/user/test/",
+        "--ServerApp.jpserver_extensions={'frontlines.serve': True}",
+        f"--CrowdGate.site_dir={site_dir}",
+        "--CrowdGate.max_kernels=2",
+    )
     yield from _serving(proc, f"http://127.0.0.1:{port}/user/test/")
 
 

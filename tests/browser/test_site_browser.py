@@ -19,15 +19,6 @@ WAIT_MS = 30_000
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory) -> Path:
-    import frontlines
-    from frontlines.site import build_site
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    return build_site(tmp_path_factory.mktemp("site") / "out", frontlines.load()).out
-
-
-@pytest.fixture(scope="session")
 def site_url(site_dir: Path) -> Iterator[str]:
     port = free_port()
     proc = start_static(site_dir, port)

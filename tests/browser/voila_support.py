@@ -56,7 +56,9 @@ def _start(argv: list[str], log_name: str, ready_url: str, what: str) -> subproc
     return _wait_until_up(proc, ready_url, what)
 
 
-def start_jupyter_server(port: int, base_url: str = "/user/test/") -> subprocess.Popen[bytes]:
+def start_jupyter_server(
+    port: int, base_url: str = "/user/test/", *extra: str
+) -> subprocess.Popen[bytes]:
     """Jupyter Server at the repository's root with Voila as its extension, as on Binder
     (where readers open ``<base_url>voila/render/notebooks/aleppo.ipynb``)."""
     argv = [
@@ -69,14 +71,23 @@ def start_jupyter_server(port: int, base_url: str = "/user/test/") -> subprocess
         "--ServerApp.port_retries=0",
         f"--ServerApp.base_url={base_url}",
         "--IdentityProvider.token=",
+        *extra,
     ]
     ready = f"http://127.0.0.1:{port}{base_url}api"
     return _start(argv, f"jupyter-server-{port}.log", ready, "Jupyter Server")
 
 
-def start_voila(notebook: str, port: int, *extra: str) -> subprocess.Popen[bytes]:
+def start_voila(
+    notebook: str, port: int, *extra: str, gated: bool = False
+) -> subprocess.Popen[bytes]:
+    """Voila on ``notebook``; ``gated``: behind the crowd gate, as ``make app`` runs it."""
+    command = (
+        [sys.executable, "-m", "frontlines.serve"]
+        if gated
+        else [str(Path(sys.executable).with_name("voila"))]
+    )
     argv = [
-        str(Path(sys.executable).with_name("voila")),
+        *command,
         notebook,
         "--no-browser",
         f"--port={port}",
