@@ -311,17 +311,25 @@ function frontlinesTimemap(cfg) {
       }
       return false;
     }
-    function measure(item) {
-      item.box.style.display = "";
-      item.box.style.transform = "";
-      var w = item.box.offsetWidth, h = item.box.offsetHeight;
-      var a = (item.angle || 0) * Math.PI / 180;
-      // the box a turned label occupies on screen
+    // A label's size is read once (all labels in one pass, so one layout, not one per
+    // label); the box it takes when turned is computed from it.
+    function measureAll() {
+      var todo = labels.filter(function (item) { return !item.tw; });
+      if (!todo.length) return;
+      todo.forEach(function (item) { item.box.style.display = ""; });
+      todo.forEach(function (item) {
+        item.tw = item.box.offsetWidth;
+        item.th = item.box.offsetHeight;
+      });
+    }
+    function turn(item, angle) {
+      var a = (angle || 0) * Math.PI / 180, w = item.tw, h = item.th;
+      item.angle = angle;
       item.w = Math.abs(w * Math.cos(a)) + Math.abs(h * Math.sin(a));
       item.h = Math.abs(w * Math.sin(a)) + Math.abs(h * Math.cos(a));
-      item.tw = w; item.th = h;
     }
     function place() {
+      measureAll();
       var zoom = onMap.getZoom(), kept = [], size = onMap.getSize();
       labels.forEach(function (item) {
         var min = maxRank ? undefined : cfg.rankZoom[String(Math.floor(item.spec.rank))];
@@ -334,7 +342,7 @@ function frontlinesTimemap(cfg) {
         var spots = [[item.spec.lat, item.spec.lon, item.spec.angle]].concat(item.spec.alts || []);
         var placed = null;
         for (var j = 0; j < spots.length && !placed; j++) {
-          if (item.angle !== spots[j][2] || !item.w) { item.angle = spots[j][2]; measure(item); }
+          if (item.angle !== spots[j][2] || !item.w) turn(item, spots[j][2]);
           var p = onMap.latLngToContainerPoint(spots[j]), tries = candidates(item);
           for (var i = 0; i < tries.length && !placed; i++) {
             var x = p.x + tries[i][0], y = p.y + tries[i][1];
