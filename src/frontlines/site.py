@@ -42,6 +42,8 @@ from .views.fragments import render
 __all__ = ["SiteError", "Site", "build_site", "PREVIEW_FILE"]
 
 PREVIEW_FILE = "preview.png"
+#: The citations and events, loaded by the panel after the map is drawn.
+LATE_FILE = "late.js"
 #: A Syria snapshot's caption cell (the reader template leaves out cells holding its text).
 SNAPSHOT_MARK = re.compile(r"<!-- snapshot:")
 _TEMPLATES = Environment(loader=PackageLoader("frontlines", "templates"), autoescape=True)
@@ -111,7 +113,7 @@ def _title_and_description(cells: list[dict[str, Any]]) -> tuple[str, str]:
     raise SiteError("the notebook has no '# ' title")
 
 
-def _panel(atlas: Atlas, notebook: Path, lang: str) -> Markup:
+def _panel(atlas: Atlas, out: Path, notebook: Path, lang: str) -> Markup:
     L = atlas.layers
     m = timeline_map(
         atlas,
@@ -123,7 +125,9 @@ def _panel(atlas: Atlas, notebook: Path, lang: str) -> Markup:
         chapters=CHAPTERS,
         captions=chapter_captions(notebook),
         kernel=False,
+        late=LATE_FILE,
     )
+    (out / LATE_FILE).write_text(m.late_script, encoding="utf-8")
     # built by the package's autoescaping templates (frontlines.timemap, frontlines.embed)
     return Markup(map_fragment(m, t("ui.map_title", lang), None))
 
@@ -255,7 +259,7 @@ def build_site(
         call = _call(cell, notebook)
         if call == "map_display":
             say("the reader panel")
-            parts.append({"kind": "panel", "html": _panel(atlas, notebook, lang)})
+            parts.append({"kind": "panel", "html": _panel(atlas, out, notebook, lang)})
         elif call == "background_display":
             parts.append({"kind": "html", "html": Markup(background_html(atlas, lang))})
         elif call == "show_syria":

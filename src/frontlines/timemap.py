@@ -305,6 +305,7 @@ def timeline_map(
     chapters: Mapping[str, Any] | None = None,
     captions: Mapping[str, str] | None = None,
     kernel: bool = True,
+    late: str | None = None,
 ) -> folium.Map:
     """Build the explorer: the map inside the reader panel, showing ``when`` at first.
 
@@ -332,6 +333,10 @@ def timeline_map(
     kernel
         Whether a kernel keeps in step with the panel (Voila); ``False`` for a page that has
         none (the static site), where the panel looks for no beacon or sync widget.
+    late
+        The address of a script to load the citations and the events from after the map is
+        drawn (the static site); the script's text is left on the returned map as
+        ``late_script``, for the caller to write at that address. ``None``: all inline.
     """
     layers = atlas.layers
     colours = colours or FACTION_COLOURS
@@ -428,6 +433,13 @@ def timeline_map(
     cite = _SourceIndex()
     panel = panel_data(atlas, cite, lang, chapters, captions)
     data = timeline_data(layers, colours, lang, cite, shown_sites)  # last: lists the sources
+    late_script = None
+    if late is not None:
+        late_script = (
+            "window.frontlinesLate("
+            + js_json({"sources": data.pop("sources"), "events": panel.pop("events")})
+            + ");\n"
+        )
     config = (
         "{"
         f"map: {m.get_name()}, cells: {cell_layer.get_name()},"
@@ -438,13 +450,13 @@ def timeline_map(
         f" panel: {js_json(panel)}, bounds: {js_json(bounds)},"
         f" labels: {js_json(_label_rows(map_labels(layers, shown_sites['id'])))},"
         f" rankZoom: {js_json({str(k): v for k, v in RANK_MIN_ZOOM.items()})},"
-        f" kernel: {js_json(kernel)}"
+        f" kernel: {js_json(kernel)}, late: {js_json(late)}"
         "}"
     )
     code = "\n".join(
         [
             _script(),
-            f"(function (cfg) {{ frontlinesPanel(cfg, frontlinesTimemap(cfg)); }})({config});",
+            f"frontlinesStart({config});",
         ]
     )
     m.add_child(_Controller(code))
@@ -468,6 +480,7 @@ def timeline_map(
         name="fl_panel",
         index=0,
     )
+    m.late_script = late_script
     m.fit_bounds(bounds)
     title = html.escape(t("map.title", lang, date=format_date(t0, lang)))
     m.get_root().header.add_child(folium.Element(f"<title>{title}</title>"))

@@ -20,6 +20,8 @@ def open_app(page, url: str):
     page.goto(url)
     explorer = page.locator(".fl-inline-map")
     explorer.locator("path.leaflet-interactive").first.wait_for(timeout=WAIT_MS)
+    # the panel starts in the task after the map's first paint
+    page.wait_for_function("() => window.frontlinesTimemap", timeout=WAIT_MS)
     return explorer
 
 
@@ -105,6 +107,7 @@ def test_map_as_its_own_page_reads_the_link(page, standalone_map, query, expecte
     """The explorer as a page of its own (as a static build will publish it), no server."""
     page.goto(standalone_map.as_uri() + query + "#date=2016-09-08&view=x")
     page.locator("path.leaflet-interactive").first.wait_for(timeout=WAIT_MS)
+    page.wait_for_function("() => window.frontlinesTimemap", timeout=WAIT_MS)
     assert map_date(page) == expected
     assert page.title() == "Aleppo on " + pd.Timestamp(expected).strftime("%-d %B %Y")
 

@@ -85,6 +85,7 @@ def test_past_the_cap_readers_get_the_static_site_and_a_note(gated_url, browser)
         reader = context.new_page()
         reader.goto(gated_url + "?chapter=siege")
         reader.locator(".fl-stage path.leaflet-interactive").first.wait_for(timeout=30_000)
+        reader.wait_for_function("() => window.frontlinesTimemap", timeout=30_000)
         assert reader.locator(".fl-busy").is_visible()
         assert reader.evaluate("window.frontlinesTimemap.date()") == "2016-07-17"
         reader.screenshot(path=str(ARTIFACTS / "crowd-busy-phone.png"))

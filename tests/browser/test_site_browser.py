@@ -32,6 +32,7 @@ def site_url(site_dir: Path) -> Iterator[str]:
 def open_site(page, url: str):
     page.goto(url)
     page.locator(".fl-stage path.leaflet-interactive").first.wait_for(timeout=WAIT_MS)
+    page.wait_for_function("() => window.frontlinesTimemap", timeout=WAIT_MS)
     return page.locator(".fl-stage")
 
 
@@ -150,6 +151,7 @@ def test_the_site_says_what_the_voila_app_says_on_twelve_dates(browser, site_url
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         open_site(page, url) if url == site_url else page.goto(url)
         page.locator(".fl-stage path.leaflet-interactive").first.wait_for(timeout=90_000)
+        page.wait_for_function("() => window.frontlinesTimemap", timeout=90_000)
         pages.append(page)
     for month in range(1, 13):
         iso = pd.Timestamp(f"2016-{month:02d}-{2 + 2 * month:02d}").date().isoformat()

@@ -167,7 +167,7 @@ function frontlinesCompare(cfg, tm, P, root, stretchAt) {
     });
     draw();
   });
-  draw();
+  // nothing is drawn until the reader opens the comparison
   if (box.open) box.dispatchEvent(new Event("toggle"));
   return {
     changes: function (a, b) { return changes(a, b); },
@@ -176,6 +176,7 @@ function frontlinesCompare(cfg, tm, P, root, stretchAt) {
       ends[1].value = String(tm.dayOf(isoB));
       draw();
     },
+    draw: draw,
     maps: function () { return maps; }
   };
 }

@@ -9,6 +9,32 @@
  * Texts from the data are inserted with textContent; captions and citations arrive as HTML
  * escaped by Python (mistune with escaping, jinja2 autoescaping).
  */
+/* The map was made where folium put it; it belongs in the panel's stage, with the legend
+ * folium wrote beside it. Done first, before the map is first painted. */
+function frontlinesStage(cfg) {
+  "use strict";
+  var root = document.getElementById("fl-panel-" + cfg.view);
+  if (!root) return;
+  var container = cfg.map.getContainer(), stage = root.querySelector(".fl-stage");
+  if (container.parentElement === stage) return;
+  stage.insertBefore(container, stage.firstChild);
+  Array.prototype.forEach.call(root.parentElement.children, function (n) {
+    if (n.classList && n.classList.contains("fl-legend")) stage.appendChild(n);
+  });
+  cfg.map.invalidateSize({pan: false});
+}
+
+/* Start the reader panel: the map in its place and coloured for its first date at once;
+ * everything else (names, figures, events, controls) in the next task, after the first
+ * paint. */
+function frontlinesStart(cfg) {
+  "use strict";
+  frontlinesStage(cfg);
+  var tm = frontlinesTimemap(cfg);
+  tm.setDay(tm.dayOf(cfg.date));
+  setTimeout(function () { frontlinesPanel(cfg, tm); }, 0);
+}
+
 function frontlinesPanel(cfg, tm) {
   "use strict";
   var P = cfg.panel, S = P.strings, D = cfg.data, map = tm.map;
@@ -17,15 +43,7 @@ function frontlinesPanel(cfg, tm) {
   if (!root) return null;
   var container = map.getContainer();
   var stage = root.querySelector(".fl-stage");
-  // The map was drawn where folium put it; it belongs in the panel's stage.
-  if (container.parentElement !== stage) {
-    stage.insertBefore(container, stage.firstChild);
-    // the legend folium wrote beside the map goes over it, in the stage
-    Array.prototype.forEach.call(root.parentElement.children, function (n) {
-      if (n.classList && n.classList.contains("fl-legend")) stage.appendChild(n);
-    });
-    map.invalidateSize({pan: false});
-  }
+  frontlinesStage(cfg);
   // The date bar sticks to the bottom of the screen while the map is on it. An ancestor that
   // clips its overflow without scrolling (a notebook's output area) would pin it instead: such
   // ancestors are opened, up to the element that really scrolls the page. Run once laid out.
@@ -156,6 +174,7 @@ function frontlinesPanel(cfg, tm) {
   }
   function drawEvents(d) {
     var list = q(".fl-events ul");
+    if (!P.events) return;  // until the late data has come
     if (!keepEvents) {
       var near = P.events.map(function (e, i) { return [Math.abs(e[0] - d), e[0], i]; });
       near.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
@@ -376,6 +395,21 @@ function frontlinesPanel(cfg, tm) {
   go(first, firstChapter ? "chapter" : "link");
   tm.placeLabels();
   var compare = frontlinesCompare(cfg, tm, P, root, stretchAt);
+  // The citations and the events may come after the map (cfg.late: a script that calls
+  // window.frontlinesLate(data)), so that the first map costs less to draw.
+  if (cfg.late) {
+    window.frontlinesLate = function (late) {
+      D.sources = late.sources;
+      P.events = late.events;
+      drawEvents(current);
+      tm.refreshInfo();
+      root.setAttribute("data-late", "1");
+    };
+    var tag = document.createElement("script");
+    tag.src = cfg.late;
+    tag.async = true;
+    document.head.appendChild(tag);
+  }
   var api = {
     setDate: function (iso) { if (validIso(iso)) go(dayOf(iso), "api"); },
     date: function () { return tm.isoOf(current); },

@@ -47,7 +47,7 @@ function frontlinesTimemap(cfg) {
     var list = el("ul", null, {"class": "fl-sources"});
     idx.forEach(function (i) {
       var li = el("li", null, {"class": "fl-src"});
-      li.innerHTML = D.sources[i];
+      li.innerHTML = D.sources ? D.sources[i] : "…";  // until the late data has come
       li.querySelectorAll("a[href]").forEach(function (a) {
         a.setAttribute("target", "_blank");
         a.setAttribute("rel", "noopener noreferrer");
@@ -266,17 +266,27 @@ function frontlinesTimemap(cfg) {
     pane.style.zIndex = 450;
     pane.style.pointerEvents = "none";
     var labels = [];
+    // A label's element and marker are made the first time a zoom may show it.
     function addLabel(spec, cls) {
-      var inner = el("span", spec.text, {"class": "fl-label-text"});
-      var box = el("div", null, {"class": "fl-label " + cls, "aria-hidden": "true"});
-      box.appendChild(inner);
-      var marker = L.marker([spec.lat, spec.lon], {
-        pane: "fl-labels", interactive: false, keyboard: false,
-        icon: L.divIcon({html: box, className: "fl-label-anchor", iconSize: null})
-      }).addTo(onMap);
-      var item = {spec: spec, marker: marker, box: box, inner: inner, w: 0, h: 0, angle: spec.angle};
+      var item = {spec: spec, cls: cls, marker: null, box: null, w: 0, h: 0, angle: spec.angle};
       labels.push(item);
       return item;
+    }
+    function make(item) {
+      if (item.box) return;
+      var spec = item.spec;
+      var inner = el("span", spec.text, {"class": "fl-label-text"});
+      item.box = el("div", null, {"class": "fl-label " + item.cls, "aria-hidden": "true"});
+      item.box.appendChild(inner);
+      item.marker = L.marker([spec.lat, spec.lon], {
+        pane: "fl-labels", interactive: false, keyboard: false,
+        icon: L.divIcon({html: item.box, className: "fl-label-anchor", iconSize: null})
+      }).addTo(onMap);
+    }
+    function hide(item) {
+      if (!item.box) return;
+      item.box.style.display = "none";
+      item.box.removeAttribute("data-shown");
     }
     (rows || []).forEach(function (row) {  // [text, rank, kind, lat, lon, angle, alts]
       if (maxRank && row[1] > maxRank) return;
@@ -313,9 +323,10 @@ function frontlinesTimemap(cfg) {
     }
     // A label's size is read once (all labels in one pass, so one layout, not one per
     // label); the box it takes when turned is computed from it.
-    function measureAll() {
-      var todo = labels.filter(function (item) { return !item.tw; });
+    function measureAll(wanted) {
+      var todo = wanted.filter(function (item) { return !item.tw; });
       if (!todo.length) return;
+      todo.forEach(make);
       todo.forEach(function (item) { item.box.style.display = ""; });
       todo.forEach(function (item) {
         item.tw = item.box.offsetWidth;
@@ -328,14 +339,18 @@ function frontlinesTimemap(cfg) {
       item.w = Math.abs(w * Math.cos(a)) + Math.abs(h * Math.sin(a));
       item.h = Math.abs(w * Math.sin(a)) + Math.abs(h * Math.cos(a));
     }
-    function place() {
-      measureAll();
-      var zoom = onMap.getZoom(), kept = [], size = onMap.getSize();
-      labels.forEach(function (item) {
+    function wantedAt(zoom) {
+      return labels.filter(function (item) {
         var min = maxRank ? undefined : cfg.rankZoom[String(Math.floor(item.spec.rank))];
-        if (item.off || (min !== undefined && zoom < min)) {
-          item.box.style.display = "none";
-          item.box.removeAttribute("data-shown");
+        return !(item.off || (min !== undefined && zoom < min));
+      });
+    }
+    function place() {
+      var zoom = onMap.getZoom(), kept = [], size = onMap.getSize(), wanted = wantedAt(zoom);
+      measureAll(wanted);  // only the labels this zoom may show
+      labels.forEach(function (item) {
+        if (wanted.indexOf(item) < 0) {
+          hide(item);
           return;
         }
         // where to try: the label's own point, then its alternatives (along a route)
@@ -357,8 +372,7 @@ function frontlinesTimemap(cfg) {
           }
         }
         if (!placed) {
-          item.box.style.display = "none";
-          item.box.removeAttribute("data-shown");
+          hide(item);
           return;
         }
         kept.push(placed.box);
@@ -378,7 +392,11 @@ function frontlinesTimemap(cfg) {
       ["east", "west"].forEach(function (key) {
         var p = points && points[key], item = areas[key];
         item.off = !p;
-        if (p) { item.spec.lat = p[0]; item.spec.lon = p[1]; item.marker.setLatLng(p); }
+        if (p) {
+          item.spec.lat = p[0];
+          item.spec.lon = p[1];
+          if (item.marker) item.marker.setLatLng(p);
+        }
       });
       place();
     }
@@ -387,14 +405,17 @@ function frontlinesTimemap(cfg) {
       return labels.map(function (item) {
         var p = onMap.latLngToContainerPoint([item.spec.lat, item.spec.lon]);
         return {text: item.spec.text, rank: item.spec.rank, kind: item.spec.kind,
-                shown: item.box.hasAttribute("data-shown"),
+                shown: !!item.box && item.box.hasAttribute("data-shown"),
                 inView: p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y};
       });
     }
     return {place: place, setAreas: setAreas, list: list};
   }
-  var named = labeller(map, cfg.labels, 0);
-  var placeLabels = named.place, setAreaLabels = named.setAreas;
+  // made when first placed: the first map is drawn (and painted) before its names
+  var named = null;
+  function names() { return named || (named = labeller(map, cfg.labels, 0)); }
+  function placeLabels() { names().place(); }
+  function setAreaLabels(points) { names().setAreas(points); }
   function highlight(cells, routes) {
     highlighted = {cells: {}, routes: {}};
     (cells || []).forEach(function (id) { highlighted.cells[id] = true; });
@@ -512,6 +533,7 @@ function frontlinesTimemap(cfg) {
     },
     longDate: longDate,
     citeList: citeList,
+    refreshInfo: function () { if (shown) showInfo(shown.layer, shown.at, shown.build, true); },
     routesOn: function (d) {  // [id, status, serves] of the routes in force on day d
       var out = [];
       Object.keys(D.routes).forEach(function (id) {
@@ -532,7 +554,7 @@ function frontlinesTimemap(cfg) {
     },
     setAreaLabels: setAreaLabels,
     placeLabels: placeLabels,
-    labels: named.list,
+    labels: function () { return names().list(); },
     // the top-ranked labels on another map (compare): {place, setAreas, list}
     labeller: function (onMap) { return labeller(onMap, cfg.labels, 1); }
   };
