@@ -128,9 +128,43 @@ def test_where_csv_all_fine_exits_zero(tmp_path: Path):
     res = run_cli("where", *G, "--csv", str(src))
     assert res.returncode == 0
     assert res.stdout.splitlines() == [
-        "date,lat,lon,faction,district_id,error",
-        "2016-09-10,36.20,37.18,rebels,east,",
+        "date,lat,lon,faction,parties,layer,district_id,since,until,confidence,sources,error",
+        "2016-09-10,36.20,37.18,rebels,,aleppo,east,2016-01-01,2016-11-26,high,"
+        "fixture-wire fixture-paper,",
     ]
+
+
+def test_where_input_parquet_to_parquet_and_csv_agree(tmp_path: Path):
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {
+            "date": ["2016-09-10", "2016-12-01", "2016-02-30"],
+            "lat": [36.2, 36.2, 36.2],
+            "lon": [37.18, 37.14, 37.18],
+            "ref": ["a", "b", "c"],
+        }
+    )
+    table.to_parquet(tmp_path / "in.parquet", index=False)
+    table.to_csv(tmp_path / "in.csv", index=False)
+    res = run_cli(
+        "where",
+        *G,
+        "--input",
+        str(tmp_path / "in.parquet"),
+        "--output",
+        str(tmp_path / "out.parquet"),
+    )
+    assert res.returncode == 1 and "row 4" in res.stderr  # the bad date, on its CSV row
+    got = pd.read_parquet(tmp_path / "out.parquet")
+    assert list(got["ref"]) == ["a", "b", "c"]
+    assert list(got["faction"]) == ["rebels", "government", ""]
+    res = run_cli("where", *G, "--input", str(tmp_path / "in.csv"), "--input-format", "csv")
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [r["faction"] for r in rows] == list(got["faction"])
+    assert [r["district_id"] for r in rows] == list(got["district_id"])
+    bad = run_cli("where", *G, "--input", str(tmp_path / "in.csv"), "--input-format", "parquet")
+    assert bad.returncode == 2 and "as parquet" in bad.stderr
 
 
 def test_where_csv_without_required_columns(tmp_path: Path):

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import pandas as pd
+
 from .atlas import Atlas, load
 from .layers import LayerError, find_geo
 from .timeline import as_date
@@ -45,10 +47,22 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--lon", type=float)
     w.add_argument("--json", action="store_true", help="print a JSON object")
     w.add_argument(
+        "--input",
         "--csv",
+        dest="input",
         metavar="FILE",
-        help="batch: a CSV with date,lat,lon columns "
-        "('-' for stdin); writes it back with faction, district_id and error",
+        help="batch: a table with date, lat and lon columns ('-' for stdin); writes it back "
+        "with faction, parties, layer, district_id, since, until, confidence, sources, error",
+    )
+    w.add_argument(
+        "--input-format",
+        choices=("csv", "parquet"),
+        help="the table's format (default: from the file's name; csv for stdin)",
+    )
+    w.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the located table to FILE (.parquet: Parquet; else CSV); default stdout",
     )
 
     s = sub.add_parser("summary", parents=[geo], help="areas, routes and siege on a date")
@@ -95,33 +109,46 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _where_csv(atlas: Atlas, path: str, out: TextIO, err: TextIO) -> int:
+def _read_table(path: str, fmt: str | None) -> pd.DataFrame:
+    fmt = fmt or ("parquet" if path.lower().endswith((".parquet", ".pq")) else "csv")
     try:
-        src = sys.stdin if path == "-" else open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+        if fmt == "parquet":
+            return pd.read_parquet(sys.stdin.buffer if path == "-" else path)
+        # every cell as text, as written: nothing is reformatted on the way back out
+        return pd.read_csv(
+            sys.stdin if path == "-" else path,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+        )
     except OSError as e:
-        raise _UsageError(f"cannot read {path}: {e.strerror}") from None
-    with src:
-        reader = csv.DictReader(src)
-        fields = list(reader.fieldnames or [])
-        missing = [c for c in ("date", "lat", "lon") if c not in fields]
-        if missing:
-            raise _UsageError(f"{path}: the header lacks {', '.join(missing)}")
-        extra = [c for c in ("faction", "district_id", "error") if c not in fields]
-        writer = csv.DictWriter(out, fieldnames=fields + extra, lineterminator="\n")
-        writer.writeheader()
-        failed = 0
-        for n, row in enumerate(reader, start=2):
-            row = {k: v for k, v in row.items() if k is not None}
-            try:
-                lat, lon = _number(row.get("lat"), "lat"), _number(row.get("lon"), "lon")
-                res = atlas.where(row.get("date") or "", lat, lon)
-                row.update(faction=res.faction, district_id=res.district_id or "", error="")
-            except ValueError as e:
-                failed += 1
-                row.update(faction="", district_id="", error=str(e))
-                print(f"{path}: row {n}: {e}", file=err)
-            writer.writerow(row)
-    return 1 if failed else 0
+        raise _UsageError(f"cannot read {path}: {e.strerror or e}") from None
+    except (ValueError, ImportError) as e:
+        raise _UsageError(f"cannot read {path} as {fmt}: {e}") from None
+
+
+def _where_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .batch import where_many
+
+    path = args.input
+    table = _read_table(path, args.input_format)
+    missing = [c for c in ("date", "lat", "lon") if c not in table.columns]
+    if missing:
+        raise _UsageError(f"{path}: the header lacks {', '.join(missing)}")
+    located = where_many(load(args.geo), table)
+    failed = located[located["error"] != ""]
+    for i, e in zip(failed.index, failed["error"], strict=True):
+        # rows as a spreadsheet numbers them (the header is row 1)
+        print(f"{path}: row {located.index.get_loc(i) + 2}: {e}", file=err)
+    if args.output and args.output.lower().endswith((".parquet", ".pq")):
+        located.to_parquet(args.output, index=False)
+    elif args.output:
+        located.to_csv(args.output, index=False, lineterminator="\n")
+    else:
+        located.to_csv(out, index=False, lineterminator="\n")
+    if args.output:
+        print(f"wrote {args.output}: {len(located)} rows, {len(failed)} with errors", file=err)
+    return 1 if len(failed) else 0
 
 
 def _number(value: str | None, name: str) -> float:
@@ -132,10 +159,10 @@ def _number(value: str | None, name: str) -> float:
 
 
 def _where(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.csv:
-        return _where_csv(load(args.geo), args.csv, out, err)
+    if args.input:
+        return _where_table(args, out, err)
     if args.date is None or args.lat is None or args.lon is None:
-        raise _UsageError("where needs --date, --lat and --lon, or --csv FILE")
+        raise _UsageError("where needs --date, --lat and --lon, or --input FILE")
     try:
         res = load(args.geo).where(args.date, args.lat, args.lon)
     except ValueError as e:

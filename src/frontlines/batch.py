@@ -1,0 +1,186 @@
+"""Who held each of many points, each on its own date, in one vectorised pass.
+
+:func:`where_many` answers what :meth:`frontlines.Atlas.where` answers, row by row, for a
+whole table: one spatial index query of all the points against the Aleppo cells, one
+interval join of the hits against the cells' control histories, and, for the points outside
+the city (or on dates the histories do not cover), one spatial query per Syria-wide snapshot.
+It takes a partition at a time, so the same function runs on the partitions of a dask
+dataframe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from .atlas import Atlas
+from .schema import NONE
+from .timeline import as_date
+
+__all__ = ["OUTPUT_COLUMNS", "where_many"]
+
+#: The columns :func:`where_many` adds after the input's own.
+OUTPUT_COLUMNS = [
+    "faction",
+    "parties",
+    "layer",
+    "district_id",
+    "since",
+    "until",
+    "confidence",
+    "sources",
+    "error",
+]
+
+
+def _dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Each value as a date (as :func:`frontlines.timeline.as_date` reads it), and the error
+    for those it cannot read; parsed once per distinct value."""
+    parsed: dict[Any, Any] = {}
+    errors: dict[Any, str] = {}
+    for v in pd.unique(values.astype(object)):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            errors[v] = "'' is not a date in YYYY-MM-DD form"
+            continue
+        try:
+            parsed[v] = as_date(v)
+        except (ValueError, TypeError) as e:
+            errors[v] = str(e)
+    when = values.map(parsed).astype("datetime64[ns]")
+    err = values.map(errors).fillna("")
+    return when, err
+
+
+def _numbers(values: pd.Series, name: str) -> tuple[pd.Series, pd.Series]:
+    nums = pd.to_numeric(values, errors="coerce").astype(float)
+    bad = nums.isna()
+    err = pd.Series("", index=values.index, dtype=object)
+    err[bad] = [f"{name} {('' if pd.isna(v) else str(v))!r} is not a number" for v in values[bad]]
+    return nums, err
+
+
+def where_many(
+    atlas: Atlas,
+    df: pd.DataFrame,
+    date: str = "date",
+    lat: str = "lat",
+    lon: str = "lon",
+) -> pd.DataFrame:
+    """Locate every row of ``df`` (a date and a position) in the layers.
+
+    Parameters
+    ----------
+    atlas
+        The layers.
+    df
+        The table; its other columns are kept.
+    date, lat, lon
+        The names of its date (``YYYY-MM-DD`` text, or dates) and position columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df``'s columns, then :data:`OUTPUT_COLUMNS`: ``faction``, ``parties`` and
+        ``sources`` (space-separated ids), ``layer`` (``aleppo`` or ``syria``),
+        ``district_id``, ``since`` and ``until`` (exclusive; ``YYYY-MM-DD``), ``confidence``
+        and ``error`` (empty when the row was located). A row that cannot be read gets its
+        ``error`` and empty answers; the others are answered as :meth:`Atlas.where` answers.
+
+    Examples
+    --------
+    >>> import frontlines
+    >>> t = pd.DataFrame({"date": ["2016-09-10", "2016-02-30"], "lat": [36.2, 36.2],
+    ...                   "lon": [37.18, 37.18]})
+    >>> where_many(frontlines.load(), t)[["faction", "error"]].iloc[1].tolist()
+    ['', "'2016-02-30' is not a date in YYYY-MM-DD form"]
+    """
+    missing = [c for c in (date, lat, lon) if c not in df.columns]
+    if missing:
+        raise KeyError(f"the table lacks {', '.join(missing)}")
+    n = len(df)
+    idx = pd.RangeIndex(n)
+    when, err_date = _dates(df[date].reset_index(drop=True))
+    y, err_lat = _numbers(df[lat].reset_index(drop=True), "lat")
+    x, err_lon = _numbers(df[lon].reset_index(drop=True), "lon")
+    error = err_date.where(err_date != "", err_lat.where(err_lat != "", err_lon))
+    far = (error == "") & ~((y.abs() <= 90) & (x.abs() <= 180))
+    error[far] = [
+        f"lat {a}, lon {b} is not a position" for a, b in zip(y[far], x[far], strict=True)
+    ]
+    ok = (error == "").to_numpy()
+
+    res = {c: np.full(n, "", dtype=object) for c in OUTPUT_COLUMNS}
+    res["error"] = error.to_numpy(dtype=object)
+    pts = shapely.points(x.to_numpy(), y.to_numpy())
+    days = when.to_numpy()
+
+    # ---- the city: one spatial query, then one interval join on the histories
+    L = atlas.layers
+    cells = L.districts
+    ids = cells.index.to_numpy()
+    rows_ok = np.flatnonzero(ok)
+    in_city = np.zeros(n, dtype=bool)
+    if len(rows_ok):
+        q_pt, q_cell = cells.sindex.query(pts[rows_ok], predicate="intersects")
+        hits = pd.DataFrame({"row": rows_ok[q_pt], "district_id": ids[q_cell]})
+        hits = hits.sort_values(["row", "district_id"]).drop_duplicates("row")  # as where()
+        hits["t"] = days[hits["row"].to_numpy()]
+        ctl = L.control.reset_index(drop=True)
+        ctl = ctl.assign(_order=np.arange(len(ctl)))
+        j = hits.merge(ctl, on="district_id", how="inner")
+        live = (j["valid_from"] <= j["t"]) & (j["valid_to"].isna() | (j["t"] < j["valid_to"]))
+        j = j[live].sort_values(["row", "_order"]).drop_duplicates("row")  # as control_at()
+        j = j[j["faction"] != NONE]
+        r = j["row"].to_numpy()
+        in_city[r] = True
+        res["faction"][r] = j["faction"].to_numpy()
+        res["parties"][r] = [" ".join(p) if isinstance(p, tuple) else "" for p in j["parties"]]
+        res["layer"][r] = "aleppo"
+        res["district_id"][r] = j["district_id"].astype(str).to_numpy()
+        res["since"][r] = [_iso(v) for v in j["valid_from"]]
+        res["until"][r] = [_iso(v) for v in j["valid_to"]]
+        res["confidence"][r] = j["confidence"].to_numpy()
+        res["sources"][r] = [" ".join(s) for s in j["sources"]]
+
+    # ---- elsewhere: the Syria-wide snapshot in force, one spatial query per snapshot
+    rest = np.flatnonzero(ok & ~in_city)
+    if len(rest):
+        snaps = np.array(
+            sorted(pd.unique(L.syria_control["snapshot_date"])), dtype="datetime64[ns]"
+        )
+        pos = np.searchsorted(snaps, days[rest], side="right") - 1  # latest on or before
+        res["layer"][rest] = "syria"
+        res["faction"][rest] = NONE
+        for k in np.unique(pos):
+            group = rest[pos == k]
+            if k < 0:  # before the first snapshot: nobody known
+                continue
+            snap = pd.Timestamp(snaps[k])
+            until = _iso(snaps[k + 1]) if k + 1 < len(snaps) else ""
+            zones = L.syria_control[L.syria_control["snapshot_date"] == snap]
+            zones = zones.sort_values("id")
+            res["since"][group] = _iso(snap)
+            res["until"][group] = until
+            q_pt, q_zone = zones.sindex.query(pts[group], predicate="intersects")
+            if not len(q_pt):
+                continue
+            # the first zone by id, as where() takes it
+            order = np.lexsort((q_zone, q_pt))
+            q_pt, q_zone = q_pt[order], q_zone[order]
+            first = np.unique(q_pt, return_index=True)[1]
+            g, z = group[q_pt[first]], zones.iloc[q_zone[first]]
+            res["faction"][g] = z["faction"].to_numpy()
+            res["confidence"][g] = z["confidence"].to_numpy()
+            res["sources"][g] = [" ".join(s) for s in z["sources"]]
+    out = df.reset_index(drop=True).copy()
+    for c in OUTPUT_COLUMNS:
+        out[c] = res[c]
+    out.index = df.index if len(df.index) == n else idx
+    return out
+
+
+def _iso(v: Any) -> str:
+    return "" if v is None or pd.isna(v) else pd.Timestamp(v).date().isoformat()

@@ -1,0 +1,79 @@
+"""Batch location: where_many answers what where() answers, row by row, in one pass."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import frontlines
+from frontlines.batch import OUTPUT_COLUMNS, where_many
+
+
+def _one(atlas: frontlines.Atlas, row: pd.Series) -> dict:
+    """What where() says of one row, in where_many's columns."""
+    try:
+        w = atlas.where(row["date"], float(row["lat"]), float(row["lon"]))
+    except ValueError as e:
+        return {"error": str(e)}
+    d = w.to_dict()
+    return {
+        "faction": w.faction,
+        "parties": " ".join(w.parties),
+        "layer": w.layer,
+        "district_id": w.district_id or "",
+        "since": d["since"] or "",
+        "until": d["until"] or "",
+        "confidence": w.confidence or "",
+        "sources": " ".join(s.id for s in w.sources),
+        "error": "",
+    }
+
+
+def _points(atlas: frontlines.Atlas, n: int, seed: int) -> pd.DataFrame:
+    """Points in and around the city and across Syria, on dates from 2015 to 2017."""
+    rng = np.random.default_rng(seed)
+    x0, y0, x1, y1 = atlas.layers.districts.total_bounds
+    city = rng.random(n) < 0.7
+    lon = np.where(city, rng.uniform(x0, x1, n), rng.uniform(35.7, 42.4, n))
+    lat = np.where(city, rng.uniform(y0, y1, n), rng.uniform(32.3, 37.3, n))
+    days = pd.Timestamp("2015-06-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
+    return pd.DataFrame(
+        {"ref": np.arange(n), "date": days.strftime("%Y-%m-%d"), "lat": lat, "lon": lon}
+    )
+
+
+def test_where_many_equals_where_row_by_row(atlas: frontlines.Atlas):
+    t = _points(atlas, 600, seed=7)
+    got = where_many(atlas, t)
+    assert list(got.columns) == ["ref", "date", "lat", "lon", *OUTPUT_COLUMNS]
+    assert set(got["layer"]) == {"aleppo", "syria"}  # both kinds of answer are exercised
+    for i, row in t.iterrows():
+        want = _one(atlas, row)
+        have = {k: got.at[i, k] for k in want}
+        assert have == want, (i, row.to_dict())
+
+
+def test_bad_rows_get_the_same_errors_as_where_and_lose_nothing(atlas: frontlines.Atlas):
+    t = pd.DataFrame(
+        {
+            "date": ["2016-02-30", "2016-09-10", "2016-09-10", None, "2016-09-10"],
+            "lat": ["36.2", "north", "36.2", "36.2", "95"],
+            "lon": ["37.18", "37.18", "", "37.18", "37.18"],
+            "keep": ["a", "b", "c", "d", "e"],
+        },
+        index=[10, 11, 12, 13, 14],
+    )
+    got = where_many(atlas, t)
+    assert list(got.index) == [10, 11, 12, 13, 14] and list(got["keep"]) == list(t["keep"])
+    assert "'2016-02-30' is not a date" in got.at[10, "error"]
+    assert got.at[11, "error"] == "lat 'north' is not a number"
+    assert got.at[12, "error"] == "lon '' is not a number"
+    assert "is not a date" in got.at[13, "error"]
+    assert got.at[14, "error"] == "lat 95.0, lon 37.18 is not a position"
+    assert (got["faction"] == "").all()
+
+
+def test_where_many_needs_its_columns(atlas: frontlines.Atlas):
+    with pytest.raises(KeyError, match="lacks date"):
+        where_many(atlas, pd.DataFrame({"when": [], "lat": [], "lon": []}))
