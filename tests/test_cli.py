@@ -207,3 +207,30 @@ def test_invalid_layers_are_reported_on_stderr(tmp_path: Path):
     assert res.returncode == 1
     assert res.stdout == ""
     assert "manifest.json: -: -: file-missing" in res.stderr
+
+
+def test_where_with_dask_workers_equals_the_single_pass(tmp_path: Path):
+    import pandas as pd
+
+    rows = ["ref,date,lat,lon"] + [
+        f"r{i},2016-{1 + i % 12:02d}-{1 + i % 27:02d},{36.15 + (i % 37) / 400:.5f},"
+        f"{37.08 + (i % 41) / 250:.5f}"
+        for i in range(400)
+    ]
+    rows.append("bad,2016-02-30,36.2,37.1")
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    one = run_cli("where", *G, "--input", str(src))
+    res = run_cli(
+        "where", *G, "--input", str(src), "--workers", "2", "--output", str(tmp_path / "out.csv")
+    )
+    assert res.returncode == 1 and "1 rows with errors" in res.stderr
+    many = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    single = pd.read_csv(io.StringIO(one.stdout), dtype=str, keep_default_na=False)
+    assert len(many) == 401
+    pd.testing.assert_frame_equal(
+        many.sort_values("ref").reset_index(drop=True),
+        single.sort_values("ref").reset_index(drop=True),
+    )
+    no_out = run_cli("where", *G, "--input", str(src), "--workers", "2")
+    assert no_out.returncode == 2 and "--output" in no_out.stderr

@@ -10,6 +10,8 @@ dataframe.
 
 from __future__ import annotations
 
+import functools
+import warnings
 from typing import Any
 
 import numpy as np
@@ -20,7 +22,7 @@ from .atlas import Atlas
 from .schema import NONE
 from .timeline import as_date
 
-__all__ = ["OUTPUT_COLUMNS", "where_many"]
+__all__ = ["OUTPUT_COLUMNS", "where_dask", "where_many"]
 
 #: The columns :func:`where_many` adds after the input's own.
 OUTPUT_COLUMNS = [
@@ -184,3 +186,81 @@ def where_many(
 
 def _iso(v: Any) -> str:
     return "" if v is None or pd.isna(v) else pd.Timestamp(v).date().isoformat()
+
+
+# ---------------------------------------------------------------------- larger than memory
+
+
+@functools.cache
+def _atlas(geo: str | None) -> Atlas:
+    """The layers, loaded once per process (each dask worker loads its own)."""
+    from .atlas import load
+
+    return load(geo)
+
+
+def _partition(df: pd.DataFrame, geo: str | None) -> pd.DataFrame:
+    return where_many(_atlas(geo), df)
+
+
+def where_dask(
+    source: str,
+    output: str,
+    *,
+    geo: str | None = None,
+    input_format: str = "csv",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    blocksize: str = "64MB",
+) -> int:
+    """Locate a table too large for memory with dask, one partition at a time.
+
+    Parameters
+    ----------
+    source
+        The table (a CSV or Parquet file, or a glob of them).
+    output
+        Where to write: a ``.csv`` file (one file), else a folder of Parquet files.
+    geo
+        The layers folder (each worker loads it).
+    workers
+        Start a local cluster of this many processes.
+    scheduler
+        Or use an existing dask cluster at this address (``tcp://host:8786``).
+
+    Returns
+    -------
+    int
+        How many rows could not be located (their ``error`` says why).
+    """
+    import dask.dataframe as dd
+    from dask.distributed import Client, LocalCluster
+
+    if input_format == "parquet":
+        ddf = dd.read_parquet(source)
+    else:
+        ddf = dd.read_csv(source, dtype=str, keep_default_na=False, blocksize=blocksize)
+    meta = where_many(_atlas(geo), ddf._meta.assign(date="", lat="0", lon="0").iloc[0:0])
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True)
+        client = Client(cluster)
+    try:
+        import dask
+
+        located = ddf.map_partitions(_partition, geo, meta=meta)
+        if output.lower().endswith(".csv"):
+            write = located.to_csv(output, single_file=True, index=False, compute=False)
+        else:
+            write = located.to_parquet(output, write_index=False, compute=False)
+        # the table is located once: the count of errors comes from the same partitions
+        with warnings.catch_warnings():  # the writer is a delayed, the count an expression
+            warnings.simplefilter("ignore", UserWarning)
+            _, failed = dask.compute(write, (located["error"] != "").sum())
+        return int(failed)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

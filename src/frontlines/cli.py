@@ -64,6 +64,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the located table to FILE (.parquet: Parquet; else CSV); default stdout",
     )
+    w.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="larger than memory: locate the table with a local dask cluster of N processes "
+        "(pip install frontlines[scale]; needs --output: a .csv file or a Parquet folder)",
+    )
+    w.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="as --workers, on an existing dask cluster (e.g. tcp://10.0.0.5:8786)",
+    )
 
     s = sub.add_parser("summary", parents=[geo], help="areas, routes and siege on a date")
     s.add_argument("--date", required=True)
@@ -131,6 +143,8 @@ def _where_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .batch import where_many
 
     path = args.input
+    if args.workers or args.scheduler:
+        return _where_dask(args, err)
     table = _read_table(path, args.input_format)
     missing = [c for c in ("date", "lat", "lon") if c not in table.columns]
     if missing:
@@ -149,6 +163,31 @@ def _where_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.output:
         print(f"wrote {args.output}: {len(located)} rows, {len(failed)} with errors", file=err)
     return 1 if len(failed) else 0
+
+
+def _where_dask(args: argparse.Namespace, err: TextIO) -> int:
+    if not args.output:
+        raise _UsageError("--workers and --scheduler write to --output (a .csv or a folder)")
+    from .batch import where_dask
+
+    fmt = args.input_format or (
+        "parquet" if args.input.lower().endswith((".parquet", ".pq")) else "csv"
+    )
+    try:
+        failed = where_dask(
+            args.input,
+            args.output,
+            geo=args.geo,
+            input_format=fmt,
+            workers=args.workers,
+            scheduler=args.scheduler,
+        )
+    except ImportError as e:
+        raise _UsageError(
+            f"{e.name or 'dask'} is missing: pip install 'frontlines[scale]'"
+        ) from None
+    print(f"wrote {args.output}: {failed} rows with errors (see their error column)", file=err)
+    return 1 if failed else 0
 
 
 def _number(value: str | None, name: str) -> float:
