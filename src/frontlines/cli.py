@@ -102,6 +102,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--notebook", help="the reader notebook (default: notebooks/aleppo.ipynb)")
     b.add_argument("--base-url", default="", help="the site's public address (link previews)")
 
+    h = sub.add_parser(
+        "handout", parents=[geo], help="the classroom lesson's printable questions and maps"
+    )
+    h.add_argument("out", metavar="OUT", help="folder to write (created)")
+    h.add_argument("--notebook", help="the lesson (default: notebooks/classroom.ipynb)")
+
     e = sub.add_parser("events", parents=[geo], help="the dated event timeline")
     e.add_argument("--format", choices=("json", "csv"), default="json")
     e.add_argument("--start", default="1900-01-01", help="first date (inclusive)")
@@ -332,6 +338,16 @@ def _build_site(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _handout(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .handout import CLASSROOM_NOTEBOOK, build_handout
+
+    notebook = Path(args.notebook) if args.notebook else CLASSROOM_NOTEBOOK
+    if not notebook.is_file():
+        raise _UsageError(f"no notebook at {notebook}")
+    print(build_handout(args.out, load(args.geo), notebook), file=out)
+    return 0
+
+
 _COMMANDS = {
     "validate": _validate,
     "where": _where,
@@ -340,6 +356,7 @@ _COMMANDS = {
     "events": _events,
     "export": _export,
     "build-site": _build_site,
+    "handout": _handout,
 }
 
 
