@@ -120,3 +120,21 @@ def test_cli_export_draws_a_handout_picture_and_needs_a_file(tmp_path, capsys):
         )
         == 0
     )
+
+
+def test_drawing_a_picture_leaves_the_notebooks_plotting_alone(atlas: frontlines.Atlas):
+    # regression: the module switched matplotlib to Agg, which silenced a notebook's plots
+    import importlib
+
+    import matplotlib
+
+    import frontlines.picture
+
+    before = matplotlib.get_backend()
+    matplotlib.use("svg")
+    try:
+        importlib.reload(frontlines.picture)
+        frontlines.picture.map_png(atlas, "2016-09-10", size=(400, 300))
+        assert matplotlib.get_backend() == "svg"
+    finally:
+        matplotlib.use(before)

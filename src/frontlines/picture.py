@@ -15,23 +15,22 @@ import math
 from pathlib import Path
 
 import matplotlib
+import matplotlib.patheffects as pe
+import pandas as pd
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
 
-matplotlib.use("Agg")  # no display: a file, in a kernel, a CI runner or a build
-import matplotlib.patheffects as pe  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import shapely  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch, PathPatch  # noqa: E402
-from matplotlib.path import Path as MplPath  # noqa: E402
-
-from .atlas import Atlas  # noqa: E402
-from .display import city_outline, display_cells  # noqa: E402
-from .labels import map_labels  # noqa: E402
-from .maps import FILL_OPACITY, MAP_BACKGROUND, format_date  # noqa: E402
-from .style import FACTION_COLOURS, NONE_COLOUR, ROUTE_DASH, ROUTE_WEIGHT  # noqa: E402
-from .text import t  # noqa: E402
-from .timeline import DateLike, as_date  # noqa: E402
+from .atlas import Atlas
+from .display import city_outline, display_cells
+from .labels import map_labels
+from .maps import FILL_OPACITY, MAP_BACKGROUND, format_date
+from .style import FACTION_COLOURS, NONE_COLOUR, ROUTE_DASH, ROUTE_WEIGHT
+from .text import t
+from .timeline import DateLike, as_date
 
 __all__ = ["HANDOUT_SIZE", "PREVIEW_SIZE", "map_png"]
 
@@ -82,7 +81,7 @@ def map_png(
     lang
         Language of the title, legend and labels' surroundings.
     """
-    with plt.rc_context({"hatch.linewidth": 3.0}):
+    with matplotlib.rc_context({"hatch.linewidth": 3.0}):
         return _draw(atlas, as_date(when), path, size, lang)
 
 
@@ -94,7 +93,9 @@ def _draw(
     drawn = display_cells(layers)
     kx = math.cos(math.radians(36.2))  # longitudes to the same scale as latitudes
     w, h = size
-    fig = plt.figure(figsize=(w / _DPI, h / _DPI), dpi=_DPI)
+    # a figure of its own, drawn by Agg: no pyplot, so a notebook's plotting is untouched
+    fig = Figure(figsize=(w / _DPI, h / _DPI), dpi=_DPI)
+    FigureCanvasAgg(fig)
     fig.patch.set_facecolor("white")
     ax = fig.add_axes((0.0, 0.0, 1.0, 0.9))
     ax.set_facecolor(MAP_BACKGROUND)
@@ -115,9 +116,7 @@ def _draw(
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal", adjustable="box")
-    ax.add_patch(
-        plt.Rectangle((0, 0), 1, 1, transform=ax.transAxes, color=MAP_BACKGROUND, zorder=0)
-    )
+    ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, color=MAP_BACKGROUND, zorder=0))
 
     for cid, geom in drawn.items():
         row = z.loc[cid]
@@ -280,7 +279,6 @@ def _draw(
     )
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=_DPI, facecolor="white")
-    plt.close(fig)
     data = buf.getvalue()
     if path is not None:
         Path(path).write_bytes(data)
