@@ -47,7 +47,8 @@ def test_where_many_equals_where_row_by_row(atlas: frontlines.Atlas):
     t = _points(atlas, 600, seed=7)
     got = where_many(atlas, t)
     assert list(got.columns) == ["ref", "date", "lat", "lon", *OUTPUT_COLUMNS]
-    assert set(got["layer"]) == {"aleppo", "syria"}  # both kinds of answer are exercised
+    assert {"aleppo", "syria"} <= set(got["layer"])  # both kinds of answer are exercised
+    assert got["error"].str.startswith("outside coverage").any()  # and dates beyond them
     for i, row in t.iterrows():
         want = _one(atlas, row)
         have = {k: got.at[i, k] for k in want}
@@ -77,3 +78,19 @@ def test_bad_rows_get_the_same_errors_as_where_and_lose_nothing(atlas: frontline
 def test_where_many_needs_its_columns(atlas: frontlines.Atlas):
     with pytest.raises(KeyError, match="lacks date"):
         where_many(atlas, pd.DataFrame({"when": [], "lat": [], "lon": []}))
+
+
+def test_no_answer_beyond_the_layers_period(atlas: frontlines.Atlas):
+    # a city point: the districts' history covers 2016 only, the snapshots from 30 Sep 2015
+    lat, lon = 36.229, 37.205
+    assert atlas.where("2016-09-10", lat, lon).layer == "aleppo"
+    assert atlas.where("2015-12-01", lat, lon).layer == "syria"  # the 30 Sep 2015 snapshot
+    for day in ("2015-06-01", "2017-03-01"):
+        with pytest.raises(
+            ValueError, match="^outside coverage: .* is not in 2015-09-30 to 2016-12-31"
+        ):
+            atlas.where(day, lat, lon)
+    t = pd.DataFrame({"date": ["2015-06-01", "2017-03-01", "2016-12-31"], "lat": lat, "lon": lon})
+    got = where_many(atlas, t)
+    assert list(got["faction"].eq("")) == [True, True, False]
+    assert got["error"].iloc[0].startswith("outside coverage")

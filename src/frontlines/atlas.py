@@ -99,11 +99,13 @@ class Atlas:
 
         Inside an Aleppo cell the cell's control history answers; elsewhere (or on a date
         the history does not cover) the latest Syria-wide snapshot on or before ``when``.
+        Neither answers beyond its period in the manifest: there is no guess.
 
         Raises
         ------
         ValueError
-            For a bad date or coordinates out of range.
+            For a bad date, coordinates out of range, or a date the layers do not cover
+            (the message starts "outside coverage").
         """
         t = as_date(when)
         lat, lon = float(lat), float(lon)
@@ -112,7 +114,7 @@ class Atlas:
         pt = shapely.Point(lon, lat)
         cells = self.layers.districts
         hits = sorted(cells.index[cells.sindex.query(pt, predicate="intersects")])
-        if hits:
+        if hits and self.covers("aleppo_control", t):
             row = self.control_at(t).loc[hits[0]]
             if row["faction"] != NONE:
                 return Where(
@@ -127,7 +129,38 @@ class Atlas:
                 )
         return self._where_syria(t, pt)
 
+    # ------------------------------------------------------------------ coverage
+
+    def period(self, layer: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """The dates a layer covers, ``[start, end)`` from its manifest ``period`` (None: no
+        bound)."""
+        period = self.layers.entry(layer).get("period") if layer in self._names else None
+        if not period:
+            return None, None
+        return pd.Timestamp(period[0]), pd.Timestamp(period[1])
+
+    def covers(self, layer: str, when: DateLike) -> bool:
+        """Whether ``when`` falls in ``layer``'s period (always, for a layer without one)."""
+        t = as_date(when)
+        start, end = self.period(layer)
+        return (start is None or start <= t) and (end is None or t < end)
+
+    def coverage_error(self, when: DateLike) -> str:
+        """What :meth:`where` says of a date the layers do not cover: no guess."""
+        periods = [self.period(n) for n in ("aleppo_control", "syria_control")]
+        starts, ends = [p[0] for p in periods], [p[1] for p in periods]
+        first = min((s for s in starts if s is not None), default=None)
+        last = max((e for e in ends if e is not None), default=None)
+        span = f"{_iso(first)} to {_iso(last - pd.Timedelta(days=1))}" if first and last else ""
+        return f"outside coverage: {_iso(as_date(when))} is not in {span}".strip()
+
+    @property
+    def _names(self) -> set[str]:
+        return set(self.layers.manifest.get("_by_name", {}))
+
     def _where_syria(self, t: pd.Timestamp, pt: shapely.Point) -> Where:
+        if not self.covers("syria_control", t):
+            raise ValueError(self.coverage_error(t))
         snap = timeline.snapshot_date_at(self.layers, t)
         if snap is None:
             return Where(NONE, (), "syria", None, None, None, None, ())

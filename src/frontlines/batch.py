@@ -123,7 +123,13 @@ def where_many(
     L = atlas.layers
     cells = L.districts
     ids = cells.index.to_numpy()
-    rows_ok = np.flatnonzero(ok)
+    start, end = atlas.period("aleppo_control")
+    city_dates = np.ones(n, dtype=bool)
+    if start is not None:
+        city_dates &= days >= np.datetime64(start)
+    if end is not None:
+        city_dates &= days < np.datetime64(end)
+    rows_ok = np.flatnonzero(ok & city_dates)  # the city's history answers only in its period
     in_city = np.zeros(n, dtype=bool)
     if len(rows_ok):
         q_pt, q_cell = cells.sindex.query(pts[rows_ok], predicate="intersects")
@@ -149,6 +155,15 @@ def where_many(
 
     # ---- elsewhere: the Syria-wide snapshot in force, one spatial query per snapshot
     rest = np.flatnonzero(ok & ~in_city)
+    start, end = atlas.period("syria_control")
+    covered = np.ones(len(rest), dtype=bool)
+    if start is not None:
+        covered &= days[rest] >= np.datetime64(start)
+    if end is not None:
+        covered &= days[rest] < np.datetime64(end)
+    for r in rest[~covered]:  # no guess beyond the snapshots' period
+        res["error"][r] = atlas.coverage_error(pd.Timestamp(days[r]))
+    rest = rest[covered]
     if len(rest):
         snaps = np.array(
             sorted(pd.unique(L.syria_control["snapshot_date"])), dtype="datetime64[ns]"
