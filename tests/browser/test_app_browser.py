@@ -503,6 +503,15 @@ def test_on_a_phone_details_open_in_a_sheet_that_leaves_the_controls_free(browse
             assert not hit, (sel, hit)  # the sheet never covers the date controls
         page.get_by_role("button", name="Close").last.click()
         assert sheet.is_hidden()
+        # a chapter's caption gives way to the details while they are open
+        page.get_by_role("button", name="The fall", exact=True).click()
+        caption = page.locator(".fl-caption")
+        caption.wait_for(state="visible", timeout=WAIT_MS)
+        page.locator(".fl-stage path.leaflet-interactive").nth(30).dispatch_event("click")
+        sheet.wait_for(state="visible", timeout=WAIT_MS)
+        assert caption.is_hidden()
+        page.get_by_role("button", name="Close").last.click()
+        assert caption.is_visible()
     finally:
         context.close()
 
