@@ -31,12 +31,16 @@ def _one(atlas: frontlines.Atlas, row: pd.Series) -> dict:
 
 
 def _points(atlas: frontlines.Atlas, n: int, seed: int) -> pd.DataFrame:
-    """Points in and around the city and across Syria, on dates from 2015 to 2017."""
+    """Points in and around the city, across Syria and beyond it, and on the cells' own
+    borders (their vertices, shared by two cells), on dates from mid-2015 to 2017."""
     rng = np.random.default_rng(seed)
     x0, y0, x1, y1 = atlas.layers.districts.total_bounds
     city = rng.random(n) < 0.7
-    lon = np.where(city, rng.uniform(x0, x1, n), rng.uniform(35.7, 42.4, n))
-    lat = np.where(city, rng.uniform(y0, y1, n), rng.uniform(32.3, 37.3, n))
+    lon = np.where(city, rng.uniform(x0, x1, n), rng.uniform(34.0, 44.0, n))
+    lat = np.where(city, rng.uniform(y0, y1, n), rng.uniform(31.0, 38.5, n))
+    edges = np.array([c for g in atlas.layers.districts.geometry for c in g.exterior.coords])
+    pick = edges[rng.choice(len(edges), size=n // 10, replace=False)]
+    lon[: len(pick)], lat[: len(pick)] = pick[:, 0], pick[:, 1]
     days = pd.Timestamp("2015-06-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
     return pd.DataFrame(
         {"ref": np.arange(n), "date": days.strftime("%Y-%m-%d"), "lat": lat, "lon": lon}
@@ -44,7 +48,7 @@ def _points(atlas: frontlines.Atlas, n: int, seed: int) -> pd.DataFrame:
 
 
 def test_where_many_equals_where_row_by_row(atlas: frontlines.Atlas):
-    t = _points(atlas, 600, seed=7)
+    t = _points(atlas, 2000, seed=7)
     got = where_many(atlas, t)
     assert list(got.columns) == ["ref", "date", "lat", "lon", *OUTPUT_COLUMNS]
     assert {"aleppo", "syria"} <= set(got["layer"])  # both kinds of answer are exercised

@@ -136,8 +136,22 @@ def where_many(
         hits = pd.DataFrame({"row": rows_ok[q_pt], "district_id": ids[q_cell]})
         hits = hits.sort_values(["row", "district_id"]).drop_duplicates("row")  # as where()
         hits["t"] = days[hits["row"].to_numpy()]
+        # each history row's answer as text once (a few hundred rows), not once per point
         ctl = L.control.reset_index(drop=True)
-        ctl = ctl.assign(_order=np.arange(len(ctl)))
+        ctl = pd.DataFrame(
+            {
+                "district_id": ctl["district_id"],
+                "valid_from": ctl["valid_from"],
+                "valid_to": ctl["valid_to"],
+                "faction": ctl["faction"],
+                "confidence": ctl["confidence"],
+                "_order": np.arange(len(ctl)),
+                "_parties": [" ".join(p) if isinstance(p, tuple) else "" for p in ctl["parties"]],
+                "_sources": [" ".join(x) for x in ctl["sources"]],
+                "_since": [_iso(v) for v in ctl["valid_from"]],
+                "_until": [_iso(v) for v in ctl["valid_to"]],
+            }
+        )
         j = hits.merge(ctl, on="district_id", how="inner")
         live = (j["valid_from"] <= j["t"]) & (j["valid_to"].isna() | (j["t"] < j["valid_to"]))
         j = j[live].sort_values(["row", "_order"]).drop_duplicates("row")  # as control_at()
@@ -145,13 +159,13 @@ def where_many(
         r = j["row"].to_numpy()
         in_city[r] = True
         res["faction"][r] = j["faction"].to_numpy()
-        res["parties"][r] = [" ".join(p) if isinstance(p, tuple) else "" for p in j["parties"]]
+        res["parties"][r] = j["_parties"].to_numpy()
         res["layer"][r] = "aleppo"
         res["district_id"][r] = j["district_id"].astype(str).to_numpy()
-        res["since"][r] = [_iso(v) for v in j["valid_from"]]
-        res["until"][r] = [_iso(v) for v in j["valid_to"]]
+        res["since"][r] = j["_since"].to_numpy()
+        res["until"][r] = j["_until"].to_numpy()
         res["confidence"][r] = j["confidence"].to_numpy()
-        res["sources"][r] = [" ".join(s) for s in j["sources"]]
+        res["sources"][r] = j["_sources"].to_numpy()
 
     # ---- elsewhere: the Syria-wide snapshot in force, one spatial query per snapshot
     rest = np.flatnonzero(ok & ~in_city)
