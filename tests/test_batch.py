@@ -84,6 +84,28 @@ def test_where_many_needs_its_columns(atlas: frontlines.Atlas):
         where_many(atlas, pd.DataFrame({"when": [], "lat": [], "lon": []}))
 
 
+def test_a_syria_answer_names_its_snapshot_and_the_stretch_it_stands_for(atlas):
+    palmyra = atlas.where("2016-10-01", 34.562, 38.284)
+    assert palmyra.layer == "syria" and str(palmyra.snapshot.date()) == "2016-09-09"
+    assert str(palmyra.until.date()) == "2016-12-22"
+    assert palmyra.to_dict()["snapshot"] == "2016-09-09"
+    assert atlas.where("2016-10-01", 36.229, 37.205).snapshot is None  # the city's history
+
+
+def test_dask_partitions_give_the_in_memory_answer(atlas: frontlines.Atlas):
+    import dask
+    import dask.dataframe as dd
+
+    t = _points(atlas, 800, seed=11)
+    with dask.config.set({"dataframe.convert-string": False}):  # keep pandas' own strings
+        ddf = dd.from_pandas(t, npartitions=4)
+        meta = where_many(atlas, t.iloc[0:0])
+        parts = ddf.map_partitions(lambda p: where_many(atlas, p), meta=meta)
+        assert parts.npartitions == 4
+        got = parts.compute(scheduler="threads")
+    pd.testing.assert_frame_equal(got, where_many(atlas, t))
+
+
 def test_no_answer_beyond_the_layers_period(atlas: frontlines.Atlas):
     # a city point: the districts' history covers 2016 only, the snapshots from 30 Sep 2015
     lat, lon = 36.229, 37.205

@@ -60,6 +60,7 @@ def test_where_json():
                 "alignment": "none",
             },
         ],
+        "snapshot": None,  # an answer from the districts' history, not a Syria snapshot
     }
 
 

@@ -40,6 +40,9 @@ class Where:
     until: pd.Timestamp | None
     confidence: str | None
     sources: tuple[Source, ...]
+    #: For an answer from the Syria-wide layer: the snapshot it comes from (``since`` is the
+    #: same date and ``until`` the next snapshot's, the stretch it stands for).
+    snapshot: pd.Timestamp | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ``YYYY-MM-DD``; ``until`` is exclusive)."""
@@ -52,6 +55,7 @@ class Where:
             "until": _iso(self.until),
             "confidence": self.confidence,
             "sources": [s.as_dict() for s in self.sources],
+            "snapshot": _iso(self.snapshot),
         }
 
 
@@ -169,10 +173,10 @@ class Atlas:
         until = pd.Timestamp(later[0]) if later else None
         hits = zones[zones.intersects(pt)]
         if hits.empty:
-            return Where(NONE, (), "syria", None, snap, until, None, ())
+            return Where(NONE, (), "syria", None, snap, until, None, (), snap)
         z = hits.sort_values("id").iloc[0]
         srcs = tuple(self.cite(z["sources"]))
-        return Where(z["faction"], (), "syria", None, snap, until, z["confidence"], srcs)
+        return Where(z["faction"], (), "syria", None, snap, until, z["confidence"], srcs, snap)
 
     # ------------------------------------------------------------------ figures
 
