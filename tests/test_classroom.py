@@ -73,3 +73,27 @@ def test_the_handout_has_the_questions_and_a_map_per_chapter(atlas: frontlines.A
         with Image.open(p) as im:
             assert im.size == (1600, 1131)
     assert "<!--" not in page
+
+
+def test_the_answers_notebook_says_what_the_package_computes(atlas: frontlines.Atlas):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(NOTEBOOKS / "teacher" / "answers.ipynb", as_version=4)
+    NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    said = "".join(
+        "".join(o.get("text", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream"
+    )
+    assert f"in total: {atlas.siege_days('2016-12-31')[1]} days" in said
+    status = atlas.layers.route_status
+    cut = status[(status["route_id"] == "castello_road") & (status["status"] == "cut")]
+    assert f"Castello Road first cut on {cut['valid_from'].min().date()}" in said
+    areas = atlas.city_area_km2("2016-12-15")
+    assert f"'government': '{areas['government']:.1f} km²" in said
+    from frontlines.changes import changed_hands, flow_counts
+
+    assert str(flow_counts(changed_hands(atlas, "2016-07-01", "2016-09-10"))) in said
