@@ -123,12 +123,7 @@ def where_many(
     L = atlas.layers
     cells = L.districts
     ids = cells.index.to_numpy()
-    start, end = atlas.period("aleppo_control")
-    city_dates = np.ones(n, dtype=bool)
-    if start is not None:
-        city_dates &= days >= np.datetime64(start)
-    if end is not None:
-        city_dates &= days < np.datetime64(end)
+    city_dates = _in_period(atlas, "aleppo_control", days)
     rows_ok = np.flatnonzero(ok & city_dates)  # the city's history answers only in its period
     in_city = np.zeros(n, dtype=bool)
     if len(rows_ok):
@@ -169,12 +164,7 @@ def where_many(
 
     # ---- elsewhere: the Syria-wide snapshot in force, one spatial query per snapshot
     rest = np.flatnonzero(ok & ~in_city)
-    start, end = atlas.period("syria_control")
-    covered = np.ones(len(rest), dtype=bool)
-    if start is not None:
-        covered &= days[rest] >= np.datetime64(start)
-    if end is not None:
-        covered &= days[rest] < np.datetime64(end)
+    covered = _in_period(atlas, "syria_control", days[rest])
     for r in rest[~covered]:  # no guess beyond the snapshots' period
         res["error"][r] = atlas.coverage_error(pd.Timestamp(days[r]))
     rest = rest[covered]
@@ -211,6 +201,17 @@ def where_many(
         out[c] = res[c]
     out.index = df.index if len(df.index) == n else idx
     return out
+
+
+def _in_period(atlas: Atlas, layer: str, days: np.ndarray) -> np.ndarray:
+    """:meth:`Atlas.covers` for an array of dates."""
+    start, end = atlas.period(layer)
+    inside = np.ones(len(days), dtype=bool)
+    if start is not None:
+        inside &= days >= np.datetime64(start)
+    if end is not None:
+        inside &= days < np.datetime64(end)
+    return inside
 
 
 def _iso(v: Any) -> str:

@@ -316,13 +316,19 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _notebook(given: str | None, default: Path) -> Path:
+    """The notebook a command reads: the one given, else its default; it must exist."""
+    notebook = Path(given) if given else default
+    if not notebook.is_file():
+        raise _UsageError(f"no notebook at {notebook}")
+    return notebook
+
+
 def _build_site(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .site import SiteError, build_site
     from .views.explorer import READER_NOTEBOOK
 
-    notebook = Path(args.notebook) if args.notebook else READER_NOTEBOOK
-    if not notebook.is_file():
-        raise _UsageError(f"no notebook at {notebook}")
+    notebook = _notebook(args.notebook, READER_NOTEBOOK)
     try:
         site = build_site(
             args.out,
@@ -341,9 +347,7 @@ def _build_site(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _handout(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .handout import CLASSROOM_NOTEBOOK, build_handout
 
-    notebook = Path(args.notebook) if args.notebook else CLASSROOM_NOTEBOOK
-    if not notebook.is_file():
-        raise _UsageError(f"no notebook at {notebook}")
+    notebook = _notebook(args.notebook, CLASSROOM_NOTEBOOK)
     print(build_handout(args.out, load(args.geo), notebook), file=out)
     return 0
 

@@ -1,6 +1,6 @@
 """Putting folium maps on a page: in an ``<iframe>``, or inline in the page itself.
 
-A folium map renders to a whole HTML page. The app shows the Syria and compare maps in
+A folium map renders to a whole HTML page. The app shows the Syria maps in
 iframes (``srcdoc``); the explorer map is *inline* in Voila's page (:func:`map_fragment`), so
 that it is drawn while Voila's front end is still loading instead of after it (an iframe
 inside Voila's page is created late and reloaded when the page is laid out). Outside Voila

@@ -111,14 +111,16 @@ def _kernels(handler: Any) -> int:
         return 0
 
 
+def _ready(pools: dict, notebook: str | None = None) -> int:
+    """How many preheated kernels are ready (for ``notebook``, or for any)."""
+    tasks = pools.get(notebook, []) if notebook is not None else sum(pools.values(), [])
+    return sum(1 for t in tasks if t.done() and not t.cancelled() and t.exception() is None)
+
+
 def _ready_kernel(handler: Any, notebook: str) -> bool | None:
     """Whether a preheated kernel is ready for ``notebook`` (None: this server has no pool)."""
     pools = getattr(handler.kernel_manager, "_pools", None)
-    if pools is None:
-        return None
-    return any(
-        t.done() and not t.cancelled() and t.exception() is None for t in pools.get(notebook, [])
-    )
+    return None if pools is None else _ready(pools, notebook) > 0
 
 
 def _gate_class() -> type:
@@ -175,13 +177,7 @@ class StatusHandler(web.RequestHandler):
         gate = _settings(self)
         km = self.settings.get("kernel_manager")
         kernels = len(km.list_kernel_ids()) if km is not None else 0
-        pools = getattr(km, "_pools", {}) or {}
-        ready = sum(
-            1
-            for pool in pools.values()
-            for t in pool
-            if t.done() and not t.cancelled() and t.exception() is None
-        )
+        ready = _ready(getattr(km, "_pools", {}) or {})
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
         self.finish(

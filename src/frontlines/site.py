@@ -29,7 +29,7 @@ from .atlas import Atlas
 from .embed import map_fragment
 from .export import files_on
 from .links import CHAPTERS, DEFAULT_DATE
-from .maps import format_date, syria_map
+from .maps import format_date
 from .panel import CHAPTER_MARK, chapter_captions, marked_captions, render_markdown
 from .picture import PREVIEW_SIZE, map_png
 from .text import t
@@ -38,6 +38,7 @@ from .timemap import js_json, timeline_map
 from .views.data import background_html
 from .views.explorer import CITY_SITES, READER_NOTEBOOK
 from .views.fragments import render
+from .views.syria import snapshot_map
 
 __all__ = ["SiteError", "Site", "build_site", "PREVIEW_FILE"]
 
@@ -69,7 +70,7 @@ class Site:
     @property
     def size(self) -> int:
         """Bytes of every file written (Leaflet included)."""
-        return sum(p.stat().st_size for p in self.out.rglob("*") if p.is_file())
+        return sum(p.stat().st_size for p in self.files)
 
 
 def _cells(notebook: Path) -> list[dict[str, Any]]:
@@ -140,17 +141,7 @@ def _syria(atlas: Atlas, out: Path, notebook: Path, lang: str) -> dict[str, Any]
     for d in sorted(L.syria_control["snapshot_date"].unique()):
         when = pd.Timestamp(d)
         iso = when.date().isoformat()
-        m = syria_map(
-            atlas.syria_at(when),
-            L.border,
-            L.governorates,
-            L.towns,
-            L.context_lines,
-            when,
-            bib=L.bibliography,
-            asset_base="../static",
-            lang=lang,
-        )
+        m = snapshot_map(atlas, when, "../static", lang)
         (out / "syria" / f"{iso}.html").write_text(m.get_root().render(), encoding="utf-8")
         snapshots.append(
             {

@@ -176,7 +176,6 @@ function frontlinesCompare(cfg, tm, P, root, stretchAt) {
       ends[1].value = String(tm.dayOf(isoB));
       draw();
     },
-    draw: draw,
     maps: function () { return maps; }
   };
 }

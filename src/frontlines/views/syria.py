@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import folium
 import ipywidgets as W
 import pandas as pd
 from markupsafe import Markup
@@ -15,7 +16,23 @@ from ..text import t
 from ..timeline import as_date
 from .fragments import render
 
-__all__ = ["SyriaView"]
+__all__ = ["SyriaView", "snapshot_map"]
+
+
+def snapshot_map(atlas: Atlas, when: pd.Timestamp, asset_base: str, lang: str = "en") -> folium.Map:
+    """The Syria-wide map of the snapshot in force on ``when`` (the app's and the site's)."""
+    L = atlas.layers
+    return syria_map(
+        atlas.syria_at(when),
+        L.border,
+        L.governorates,
+        L.towns,
+        L.context_lines,
+        when,
+        bib=L.bibliography,
+        asset_base=asset_base,
+        lang=lang,
+    )
 
 
 class SyriaView:
@@ -60,18 +77,7 @@ class SyriaView:
         caption = self.captions.get(when.date().isoformat(), "")
         self.caption.value = str(render("caption", html=Markup(caption)))
         if when not in self._html:
-            L = self.atlas.layers
-            m = syria_map(
-                self.atlas.syria_at(when),
-                L.border,
-                L.governorates,
-                L.towns,
-                L.context_lines,
-                when,
-                bib=L.bibliography,
-                asset_base=self.asset_base or "static",
-                lang=self.lang,
-            )
+            m = snapshot_map(self.atlas, when, self.asset_base or "static", self.lang)
             if self.asset_base is None:
                 inline_leaflet(m)
             title = t("ui.syria_title", self.lang, date=format_date(when, self.lang))
