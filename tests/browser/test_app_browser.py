@@ -492,6 +492,17 @@ def test_on_a_phone_details_open_in_a_sheet_that_leaves_the_controls_free(browse
         page.screenshot(path=str(ARTIFACTS / "phone-sheet.png"))
         bar_top = page.evaluate("document.querySelector('.fl-bar').getBoundingClientRect().top")
         assert sheet.bounding_box()["y"] + sheet.bounding_box()["height"] <= bar_top + 1
+        # content that arrives late above the map (Voila renders cells as they run) pushes the
+        # map under the sticky bar without a scroll: the sheet still ends above the bar
+        page.evaluate(
+            "() => { const d = document.createElement('div'); d.style.height = '99px';"
+            " const p = document.querySelector('.fl-panel'); p.parentNode.insertBefore(d, p); }"
+        )
+        page.wait_for_function(
+            "() => document.querySelector('.fl-sheet').getBoundingClientRect().bottom"
+            " <= document.querySelector('.fl-bar').getBoundingClientRect().top + 1",
+            timeout=2000,
+        )
         for sel in (".fl-play", ".fl-slider"):
             hit = page.evaluate(
                 "s => { const n = document.querySelector(s), b = n.getBoundingClientRect();"

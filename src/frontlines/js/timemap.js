@@ -225,7 +225,7 @@ function frontlinesTimemap(cfg) {
       body.appendChild(content);
       sheet.hidden = false;
       if (!refresh) body.scrollTop = 0;
-      clearBar();
+      if (!watching) clearBar();
       return;
     }
     if (refresh && !map.hasLayer(popup)) return;
@@ -233,15 +233,20 @@ function frontlinesTimemap(cfg) {
     if (!map.hasLayer(popup)) popup.openOn(map);
   }
   // The date bar sticks to the foot of the screen, over the map's lower edge when the map
-  // runs below the screen: the sheet then ends above the bar.
+  // runs below the screen: the sheet then ends above the bar. The map moves under the bar by
+  // scrolling, and also with no event at all when content arrives above it (Voila renders
+  // cells as they run), so the sheet follows the bar on every frame while it is open.
+  var watching = false;
   function clearBar() {
     var panel = container.closest && container.closest(".fl-panel");
     var bar = panel && panel.querySelector(".fl-bar");
-    if (!sheet || sheet.hidden || !bar) return;
+    if (!sheet || sheet.hidden || !bar) { watching = false; return; }
     var over = container.getBoundingClientRect().bottom - bar.getBoundingClientRect().top;
-    sheet.style.bottom = Math.max(0, Math.round(over)) + "px";
+    var bottom = Math.max(0, Math.round(over)) + "px";
+    if (sheet.style.bottom !== bottom) sheet.style.bottom = bottom;
+    watching = true;
+    window.requestAnimationFrame(clearBar);
   }
-  window.addEventListener("scroll", clearBar, {passive: true, capture: true});
   var popup = L.popup({maxWidth: 320, autoPanPaddingBottomRight: [10, 60]});
   map.on("popupclose", function (e) { if (e.popup === popup) shown = null; });
   [[cfg.cells, cellPopup, cellTip], [cfg.routes, routePopup, routeTip],
