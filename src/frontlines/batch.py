@@ -1,9 +1,10 @@
 """Who held each of many points, each on its own date, in one vectorised pass.
 
 :func:`where_many` answers what :meth:`frontlines.Atlas.where` answers, row by row, for a
-whole table: one spatial index query of all the points against the Aleppo cells, one
-interval join of the hits against the cells' control histories, and, for the points outside
-the city (or on dates the histories do not cover), one spatial query per Syria-wide snapshot.
+whole table: one spatial index query of all the points against the Aleppo cells and one
+interval join of the hits against the cells' control histories, the same against the town
+cells of the governorate for the points left, and, for the points outside both (or on dates
+the histories do not cover), one spatial query per Syria-wide snapshot.
 It takes a partition at a time, so the same function runs on the partitions of a dask
 dataframe.
 """
@@ -86,9 +87,10 @@ def where_many(
     -------
     pandas.DataFrame
         ``df``'s columns, then :data:`OUTPUT_COLUMNS`: ``faction``, ``parties`` and
-        ``sources`` (space-separated ids), ``layer`` (``aleppo`` or ``syria``),
-        ``district_id``, ``since`` and ``until`` (exclusive; ``YYYY-MM-DD``), ``confidence``
-        and ``error`` (empty when the row was located). A row that cannot be read gets its
+        ``sources`` (space-separated ids), ``layer`` (``aleppo``, ``governorate`` or
+        ``syria``), ``district_id`` (the answering cell: a district or a town), ``since``
+        and ``until`` (exclusive; ``YYYY-MM-DD``), ``confidence`` and ``error`` (empty
+        when the row was located). A row that cannot be read gets its
         ``error`` and empty answers; the others are answered as :meth:`Atlas.where` answers.
 
     Examples
@@ -119,51 +121,32 @@ def where_many(
     pts = shapely.points(x.to_numpy(), y.to_numpy())
     days = when.to_numpy()
 
-    # ---- the city: one spatial query, then one interval join on the histories
+    # ---- the city, then the towns of the governorate: for each, one spatial query, then
+    # one interval join on the histories
     L = atlas.layers
-    cells = L.districts
-    ids = cells.index.to_numpy()
-    city_dates = _in_period(atlas, "aleppo_control", days)
-    rows_ok = np.flatnonzero(ok & city_dates)  # the city's history answers only in its period
-    in_city = np.zeros(n, dtype=bool)
-    if len(rows_ok):
-        q_pt, q_cell = cells.sindex.query(pts[rows_ok], predicate="intersects")
-        hits = pd.DataFrame({"row": rows_ok[q_pt], "district_id": ids[q_cell]})
-        hits = hits.sort_values(["row", "district_id"]).drop_duplicates("row")  # as where()
-        hits["t"] = days[hits["row"].to_numpy()]
-        # each history row's answer as text once (a few hundred rows), not once per point
-        ctl = L.control.reset_index(drop=True)
-        ctl = pd.DataFrame(
-            {
-                "district_id": ctl["district_id"],
-                "valid_from": ctl["valid_from"],
-                "valid_to": ctl["valid_to"],
-                "faction": ctl["faction"],
-                "confidence": ctl["confidence"],
-                "_order": np.arange(len(ctl)),
-                "_parties": [" ".join(p) if isinstance(p, tuple) else "" for p in ctl["parties"]],
-                "_sources": [" ".join(x) for x in ctl["sources"]],
-                "_since": [_iso(v) for v in ctl["valid_from"]],
-                "_until": [_iso(v) for v in ctl["valid_to"]],
-            }
-        )
-        j = hits.merge(ctl, on="district_id", how="inner")
-        live = (j["valid_from"] <= j["t"]) & (j["valid_to"].isna() | (j["t"] < j["valid_to"]))
-        j = j[live].sort_values(["row", "_order"]).drop_duplicates("row")  # as control_at()
-        j = j[j["faction"] != NONE]
+    answered = np.zeros(n, dtype=bool)
+    for layer, cells, history, subject, name in (
+        ("aleppo_control", L.districts, L.control, "district_id", "aleppo"),
+        ("governorate_control", L.places, L.place_control, "place_id", "governorate"),
+    ):
+        # a history answers only in its period
+        rows_ok = np.flatnonzero(ok & ~answered & _in_period(atlas, layer, days))
+        if not len(rows_ok):
+            continue
+        j = _join_history(cells, history, subject, pts, days, rows_ok)
         r = j["row"].to_numpy()
-        in_city[r] = True
+        answered[r] = True
         res["faction"][r] = j["faction"].to_numpy()
         res["parties"][r] = j["_parties"].to_numpy()
-        res["layer"][r] = "aleppo"
-        res["district_id"][r] = j["district_id"].astype(str).to_numpy()
+        res["layer"][r] = name
+        res["district_id"][r] = j["cell"].astype(str).to_numpy()
         res["since"][r] = j["_since"].to_numpy()
         res["until"][r] = j["_until"].to_numpy()
         res["confidence"][r] = j["confidence"].to_numpy()
         res["sources"][r] = j["_sources"].to_numpy()
 
     # ---- elsewhere: the Syria-wide snapshot in force, one spatial query per snapshot
-    rest = np.flatnonzero(ok & ~in_city)
+    rest = np.flatnonzero(ok & ~answered)
     covered = _in_period(atlas, "syria_control", days[rest])
     for r in rest[~covered]:  # no guess beyond the snapshots' period
         res["error"][r] = atlas.coverage_error(pd.Timestamp(days[r]))
@@ -201,6 +184,44 @@ def where_many(
         out[c] = res[c]
     out.index = df.index if len(df.index) == n else idx
     return out
+
+
+def _join_history(
+    cells: Any,
+    history: pd.DataFrame,
+    subject: str,
+    pts: np.ndarray,
+    days: np.ndarray,
+    rows: np.ndarray,
+) -> pd.DataFrame:
+    """The history row in force for each of ``rows`` inside a cell, as :meth:`Atlas.where`
+    picks it: the first cell by id, then the first row of the file in force; rows whose
+    answer would be "none" are left out."""
+    ids = cells.index.to_numpy()
+    q_pt, q_cell = cells.sindex.query(pts[rows], predicate="intersects")
+    hits = pd.DataFrame({"row": rows[q_pt], "cell": ids[q_cell]})
+    hits = hits.sort_values(["row", "cell"]).drop_duplicates("row")
+    hits["t"] = days[hits["row"].to_numpy()]
+    # each history row's answer as text once (a few hundred rows), not once per point
+    h = history.reset_index(drop=True)
+    h = pd.DataFrame(
+        {
+            "cell": h[subject],
+            "valid_from": h["valid_from"],
+            "valid_to": h["valid_to"],
+            "faction": h["faction"],
+            "confidence": h["confidence"],
+            "_order": np.arange(len(h)),
+            "_parties": [" ".join(p) if isinstance(p, tuple) else "" for p in h["parties"]],
+            "_sources": [" ".join(x) for x in h["sources"]],
+            "_since": [_iso(v) for v in h["valid_from"]],
+            "_until": [_iso(v) for v in h["valid_to"]],
+        }
+    )
+    j = hits.merge(h, on="cell", how="inner")
+    live = (j["valid_from"] <= j["t"]) & (j["valid_to"].isna() | (j["t"] < j["valid_to"]))
+    j = j[live].sort_values(["row", "_order"]).drop_duplicates("row")
+    return j[j["faction"] != NONE]
 
 
 def _in_period(atlas: Atlas, layer: str, days: np.ndarray) -> np.ndarray:

@@ -21,7 +21,8 @@ import pyogrio
 import shapely
 
 from .atlas import YEAR_START, Atlas
-from .timeline import DateLike, as_date
+from .schema import NONE
+from .timeline import DateLike, as_date, rows_in_force
 
 __all__ = [
     "LAYERS_EXPORTED",
@@ -36,6 +37,7 @@ __all__ = [
 #: The layers a download holds, in this order, with the layer each comes from.
 LAYERS_EXPORTED = {
     "districts": "aleppo_control",
+    "towns": "governorate_control",
     "routes": "route_status",
     "sites": "sites",
     "events": "events",
@@ -67,7 +69,8 @@ def _ids(values: object) -> str:
 def layers_on(atlas: Atlas, when: DateLike) -> dict[str, gpd.GeoDataFrame]:
     """Each exported layer's state on ``when`` (one GeoDataFrame per layer, longitude/latitude).
 
-    ``districts``: who held each cell, since and until when, with its area; ``routes``: the
+    ``districts``: who held each cell, since and until when, with its area; ``towns``: the
+    same for the town cells of the governorate outside the city; ``routes``: the
     routes in force with their status and the side they served; ``sites``: the named places;
     ``events``: the events of 2016 up to and including ``when``, placed at their site or
     district where they name one. ``sources`` holds the cited ids, space-separated.
@@ -79,6 +82,7 @@ def layers_on(atlas: Atlas, when: DateLike) -> dict[str, gpd.GeoDataFrame]:
     districts["parties"] = [_ids(p) for p in z["parties"]]
     districts["sources"] = [_ids(s) for s in z["sources"]]
     districts["area_km2"] = districts["area_km2"].round(3)
+    towns = _towns_on(atlas, when)
     r = atlas.routes_at(when)
     routes = gpd.GeoDataFrame(
         {
@@ -137,12 +141,42 @@ def layers_on(atlas: Atlas, when: DateLike) -> dict[str, gpd.GeoDataFrame]:
         geometry=[place(row) for _, row in ev.iterrows()],
         crs=s.crs,
     )
-    out = {"districts": districts, "routes": routes, "sites": sites, "events": events}
+    out = {
+        "districts": districts,
+        "towns": towns,
+        "routes": routes,
+        "sites": sites,
+        "events": events,
+    }
     for df in out.values():
         for c in ("since", "until", "date"):
             if c in df:
                 df[c] = [_iso(v) for v in df[c]]
     return out
+
+
+def _towns_on(atlas: Atlas, when: pd.Timestamp) -> gpd.GeoDataFrame:
+    """Who held each town cell of the governorate on ``when`` ("none" outside the period)."""
+    p = atlas.layers.places
+    rows = rows_in_force(atlas.layers.place_control, when).drop_duplicates("place_id")
+    rows = rows.set_index("place_id").reindex(p.index)
+    return gpd.GeoDataFrame(
+        {
+            "id": p["id"],
+            "name": p["name"],
+            "name_ar": p["name_ar"],
+            "faction": rows["faction"].fillna(NONE),
+            "parties": [_ids(v) for v in rows["parties"]],
+            "since": rows["valid_from"],
+            "until": rows["valid_to"],
+            "confidence": rows["confidence"],
+            "precision_m": p["precision_m"],
+            "note": rows["note"],
+            "sources": [_ids(v) for v in rows["sources"]],
+        },
+        geometry=p.geometry.values,
+        crs=p.crs,
+    )
 
 
 def _meta(atlas: Atlas, when: pd.Timestamp) -> dict:

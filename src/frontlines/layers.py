@@ -89,6 +89,9 @@ class Layers:
     syria_control: gpd.GeoDataFrame
     towns: gpd.GeoDataFrame
     context_lines: gpd.GeoDataFrame
+    #: Town cells of Aleppo governorate outside the city, and who held each when.
+    places: gpd.GeoDataFrame
+    place_control: pd.DataFrame
 
     def entry(self, layer: str) -> dict[str, Any]:
         """The manifest entry of ``layer`` (title, licence, attribution, ...)."""
@@ -167,4 +170,6 @@ def read_layers(path: str | os.PathLike[str] | None = None) -> Layers:
         syria_control=f["syria_control"],
         towns=f["towns"],
         context_lines=f["context_lines"],
+        places=f["governorate_places"],
+        place_control=f["governorate_control"],
     )

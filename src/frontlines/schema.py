@@ -19,6 +19,7 @@ __all__ = [
     "OUTLET_TYPES",
     "ALIGNMENTS",
     "spec",
+    "CONTROL_LAYERS",
 ]
 
 CONFIDENCE = ("high", "medium", "low")
@@ -279,6 +280,33 @@ LAYERS: dict[str, LayerSpec] = {
             geometry=("Point",),
         ),
         LayerSpec(
+            "governorate_places",
+            "geojson",
+            (Column("id", "id"),)
+            + _names()
+            + (
+                Column("geonameid", "int", required=False),
+                Column("radius_m", "number"),
+                Column("approximate", "bool"),
+            )
+            + _provenance(precision=True),
+            geometry=_POLYGONS,
+        ),
+        LayerSpec(
+            "governorate_control",
+            "csv",
+            (
+                Column("place_id", "ref", ref="governorate_places"),
+                Column("faction", "ref", ref=_FACTION_OR_STATE),
+                Column("parties", "refs", required=False, ref=_FACTION_OR_STATE),
+                Column("valid_from", "date"),
+                Column("valid_to", "date", required=False),
+            )
+            + _provenance(),
+            id_column=None,
+            history_of="place_id",
+        ),
+        LayerSpec(
             "context_lines",
             "geojson",
             (Column("id", "id"),)
@@ -293,6 +321,10 @@ LAYERS: dict[str, LayerSpec] = {
         ),
     )
 }
+
+
+#: The control histories: who held each cell (a city district, a town of the governorate) when.
+CONTROL_LAYERS = ("aleppo_control", "governorate_control")
 
 
 def spec(name: str) -> LayerSpec:

@@ -37,7 +37,7 @@ from .read import (
     read_text,
     to_date,
 )
-from .schema import CONTESTED, FACTION_IDS, LAYERS, LayerSpec
+from .schema import CONTESTED, CONTROL_LAYERS, FACTION_IDS, LAYERS, LayerSpec
 
 __all__ = ["Problem", "Record", "Checked", "check_folder", "MANIFEST", "DEFAULT_MAX_BYTES"]
 
@@ -133,29 +133,26 @@ def _check_factions(
                 f"{fac} exists only from {start.isoformat()}",
             )
 
-    for r in records.get("aleppo_control", []):
-        v = r.values
-        fac, parties = v.get("faction"), v.get("parties") or ()
-        if fac == CONTESTED:
-            ok = len(parties) == 2 and len(set(parties)) == 2 and CONTESTED not in parties
-            if not ok:
+    for layer in CONTROL_LAYERS:
+        for r in records.get(layer, []):
+            v = r.values
+            fac, parties = v.get("faction"), v.get("parties") or ()
+            if fac == CONTESTED:
+                ok = len(parties) == 2 and len(set(parties)) == 2 and CONTESTED not in parties
+                if not ok:
+                    out.add(
+                        files[layer],
+                        r.label,
+                        "parties",
+                        "parties",
+                        "a contested row names exactly two different factions",
+                    )
+            elif parties:
                 out.add(
-                    files["aleppo_control"],
-                    r.label,
-                    "parties",
-                    "parties",
-                    "a contested row names exactly two different factions",
+                    files[layer], r.label, "parties", "parties", "only contested rows name parties"
                 )
-        elif parties:
-            out.add(
-                files["aleppo_control"],
-                r.label,
-                "parties",
-                "parties",
-                "only contested rows name parties",
-            )
-        for f in (fac, *parties):
-            inactive("aleppo_control", r, f, v.get("valid_from"), "faction")
+            for f in (fac, *parties):
+                inactive(layer, r, f, v.get("valid_from"), "faction")
     for layer, fld, when in (
         ("route_status", "serves", "valid_from"),
         ("syria_control", "faction", "snapshot_date"),
@@ -334,7 +331,7 @@ def _check_events(file: str, recs: list[Record], out: Collector) -> None:
 def _favoured(layer: str, v: dict[str, Any]) -> frozenset[str]:
     """The factions a record favours, for the neutrality rule (all of them when it takes no
     side, so that only unaligned sources count as neutral)."""
-    if layer == "aleppo_control":
+    if layer in CONTROL_LAYERS:
         return favoured_by_control(v.get("faction") or "", v.get("parties") or ())
     if layer == "route_status":
         return favoured_by_route(v.get("serves") or "", v.get("status") or "")
@@ -474,8 +471,9 @@ def check_folder(folder: str | Path) -> Checked:
     _check_refs(files, records, out)
     _check_factions(files, records, out)
     _check_histories(files, records, manifest, out)
-    if "aleppo_districts" in records:
-        _check_overlaps(files["aleppo_districts"], records["aleppo_districts"], out)
+    for cells in ("aleppo_districts", "governorate_places"):
+        if cells in records:
+            _check_overlaps(files[cells], records[cells], out)
     if "syria_control" in records:
         _check_overlaps(files["syria_control"], records["syria_control"], out, "snapshot_date")
     if "events" in records:

@@ -421,6 +421,45 @@ def _():
     )
 
 
+@case("town-history-gap", "governorate_control.csv history-gap")
+def _():
+    return edit_csv(
+        "governorate_control.csv", lambda r: r[2].__setitem__(col(r, "valid_from"), "2016-03-01")
+    )
+
+
+@case("town-contested-without-parties", "governorate_control.csv parties")
+def _():
+    return edit_csv(
+        "governorate_control.csv", lambda r: r[2].__setitem__(col(r, "faction"), "contested")
+    )
+
+
+@case("town-cells-overlap", "governorate_places.geojson cells-overlap")
+def _():
+    def f(doc):
+        twin = json.loads(json.dumps(doc["features"][0]))
+        twin["properties"]["id"] = "twin"
+        doc["features"].append(twin)
+
+    out = edit_json("governorate_places.geojson", f)
+    out.update(
+        edit_json(
+            "manifest.json",
+            lambda d: next(e for e in d["layers"] if e["name"] == "governorate_places").update(
+                feature_count=2
+            ),
+        )
+    )
+    out.update(
+        edit_csv(
+            "governorate_control.csv",
+            lambda r: r.append(["twin", "rebels", "", "2016-01-01", "", r[1][5], "high", "", ""]),
+        )
+    )
+    return out
+
+
 @case("contested-without-parties", "aleppo_control.csv parties")
 def _():
     return edit_csv("aleppo_control.csv", lambda r: r[6].__setitem__(col(r, "parties"), ""))
