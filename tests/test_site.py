@@ -47,7 +47,7 @@ def test_the_page_carries_the_story_and_open_graph_tags(site):
 
 def test_every_asset_is_local_and_no_notebook_code_is_shown(site):
     page = site.index.read_text(encoding="utf-8")
-    assert '<script src="static/leaflet/leaflet.js"></script>' in page
+    assert page.count('<script src="static/leaflet/leaflet.js"></script>') == 1  # loaded once
     assert (site.out / "static" / "leaflet" / "leaflet.js").is_file()
     srcs = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="([^"]+)"', page)
     assert srcs and not [s for s in srcs if s.startswith(("http:", "https:", "//"))]
