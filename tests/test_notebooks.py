@@ -22,6 +22,17 @@ def test_committed_without_outputs(path):
     assert "widgets" not in nb.get("metadata", {})
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_valid_for_every_notebook_tool(path):
+    """Valid against the notebook schema (``jupyter nbconvert --execute`` refuses a notebook
+    whose kernelspec lacks its display name) and naming the Python kernel."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+
+
 def test_reader_story_has_the_quicktake_sections():
     nb = json.loads((REPO / "notebooks" / "aleppo.ipynb").read_text(encoding="utf-8"))
     md = "\n".join(
