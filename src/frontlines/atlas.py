@@ -17,7 +17,7 @@ from .layers import Layers, read_layers
 from .schema import NONE
 from .timeline import DateLike, as_date
 
-__all__ = ["Atlas", "Where", "load", "YEAR_START", "YEAR_END"]
+__all__ = ["Atlas", "History", "Where", "load", "YEAR_START", "YEAR_END"]
 
 YEAR_START = pd.Timestamp("2016-01-01")
 #: Exclusive end of the story's year.
@@ -58,6 +58,18 @@ class Where:
             "sources": [s.as_dict() for s in self.sources],
             "snapshot": _iso(self.snapshot),
         }
+
+
+@dataclass(frozen=True)
+class History:
+    """Cells and who held each when: ``rows`` (layer ``layer``) cite a cell by ``subject``;
+    answers from it name the layer ``name`` (``aleppo`` or ``governorate``)."""
+
+    layer: str
+    name: str
+    cells: gpd.GeoDataFrame
+    rows: pd.DataFrame
+    subject: str
 
 
 class Atlas:
@@ -118,17 +130,14 @@ class Atlas:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValueError(f"lat {lat}, lon {lon} is not a position")
         pt = shapely.Point(lon, lat)
-        L = self.layers
-        for layer, cells, history, subject, name in (
-            ("aleppo_control", L.districts, L.control, "district_id", "aleppo"),
-            ("governorate_control", L.places, L.place_control, "place_id", "governorate"),
-        ):
-            if not self.covers(layer, t):
+        for h in self.histories():
+            if not self.covers(h.layer, t):
                 continue
+            cells = h.cells
             hits = sorted(cells.index[cells.sindex.query(pt, predicate="intersects")])
             if not hits:
                 continue
-            rows = timeline.rows_in_force(history[history[subject] == hits[0]], t)
+            rows = timeline.rows_in_force(h.rows[h.rows[h.subject] == hits[0]], t)
             if rows.empty or rows.iloc[0]["faction"] == NONE:
                 continue
             row = rows.iloc[0]
@@ -136,7 +145,7 @@ class Atlas:
             return Where(
                 row["faction"],
                 parties,
-                name,
+                h.name,
                 str(hits[0]),
                 row["valid_from"],
                 None if pd.isna(row["valid_to"]) else row["valid_to"],
@@ -144,6 +153,15 @@ class Atlas:
                 tuple(self.cite(row["sources"])),
             )
         return self._where_syria(t, pt)
+
+    def histories(self) -> list[History]:
+        """The cells with a dated control history, in the order they answer a point: the
+        city's districts, then the towns of the governorate outside it."""
+        L = self.layers
+        return [
+            History("aleppo_control", "aleppo", L.districts, L.control, "district_id"),
+            History("governorate_control", "governorate", L.places, L.place_control, "place_id"),
+        ]
 
     # ------------------------------------------------------------------ coverage
 

@@ -125,20 +125,17 @@ def where_many(
     # one interval join on the histories
     L = atlas.layers
     answered = np.zeros(n, dtype=bool)
-    for layer, cells, history, subject, name in (
-        ("aleppo_control", L.districts, L.control, "district_id", "aleppo"),
-        ("governorate_control", L.places, L.place_control, "place_id", "governorate"),
-    ):
+    for h in atlas.histories():
         # a history answers only in its period
-        rows_ok = np.flatnonzero(ok & ~answered & _in_period(atlas, layer, days))
+        rows_ok = np.flatnonzero(ok & ~answered & _in_period(atlas, h.layer, days))
         if not len(rows_ok):
             continue
-        j = _join_history(cells, history, subject, pts, days, rows_ok)
+        j = _join_history(h.cells, h.rows, h.subject, pts, days, rows_ok)
         r = j["row"].to_numpy()
         answered[r] = True
         res["faction"][r] = j["faction"].to_numpy()
         res["parties"][r] = j["_parties"].to_numpy()
-        res["layer"][r] = name
+        res["layer"][r] = h.name
         res["district_id"][r] = j["cell"].astype(str).to_numpy()
         res["since"][r] = j["_since"].to_numpy()
         res["until"][r] = j["_until"].to_numpy()
