@@ -21,8 +21,7 @@ import pyogrio
 import shapely
 
 from .atlas import YEAR_START, Atlas
-from .schema import NONE
-from .timeline import DateLike, as_date, rows_in_force
+from .timeline import DateLike, as_date, towns_at
 
 __all__ = [
     "LAYERS_EXPORTED",
@@ -157,26 +156,12 @@ def layers_on(atlas: Atlas, when: DateLike) -> dict[str, gpd.GeoDataFrame]:
 
 def _towns_on(atlas: Atlas, when: pd.Timestamp) -> gpd.GeoDataFrame:
     """Who held each town cell of the governorate on ``when`` ("none" outside the period)."""
-    p = atlas.layers.places
-    rows = rows_in_force(atlas.layers.place_control, when).drop_duplicates("place_id")
-    rows = rows.set_index("place_id").reindex(p.index)
-    return gpd.GeoDataFrame(
-        {
-            "id": p["id"],
-            "name": p["name"],
-            "name_ar": p["name_ar"],
-            "faction": rows["faction"].fillna(NONE),
-            "parties": [_ids(v) for v in rows["parties"]],
-            "since": rows["valid_from"],
-            "until": rows["valid_to"],
-            "confidence": rows["confidence"],
-            "precision_m": p["precision_m"],
-            "note": rows["note"],
-            "sources": [_ids(v) for v in rows["sources"]],
-        },
-        geometry=p.geometry.values,
-        crs=p.crs,
-    )
+    z = towns_at(atlas.layers, when)
+    cols = ["id", "name", "name_ar", "faction", "since", "until", "confidence", "precision_m"]
+    towns = z[cols + ["note"]].copy()
+    towns.insert(4, "parties", [_ids(p) for p in z["parties"]])
+    towns["sources"] = [_ids(s) for s in z["sources"]]
+    return gpd.GeoDataFrame(towns, geometry=z.geometry.values, crs=z.crs)
 
 
 def _meta(atlas: Atlas, when: pd.Timestamp) -> dict:

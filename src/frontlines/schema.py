@@ -138,6 +138,19 @@ _LANGUAGES = (
 _LINES = ("LineString", "MultiLineString")
 _FACTION_OR_STATE = "factions"
 
+
+def _control(subject: Column) -> tuple[Column, ...]:
+    """A control history's columns: the cell it cites, who held it (a faction, or contested
+    between two parties) and when."""
+    return (
+        subject,
+        Column("faction", "ref", ref=_FACTION_OR_STATE),
+        Column("parties", "refs", required=False, ref=_FACTION_OR_STATE),
+        Column("valid_from", "date"),
+        Column("valid_to", "date", required=False),
+    ) + _provenance()
+
+
 LAYERS: dict[str, LayerSpec] = {
     s.name: s
     for s in (
@@ -187,14 +200,7 @@ LAYERS: dict[str, LayerSpec] = {
         LayerSpec(
             "aleppo_control",
             "csv",
-            (
-                Column("district_id", "ref", ref="aleppo_districts"),
-                Column("faction", "ref", ref=_FACTION_OR_STATE),
-                Column("parties", "refs", required=False, ref=_FACTION_OR_STATE),
-                Column("valid_from", "date"),
-                Column("valid_to", "date", required=False),
-            )
-            + _provenance(),
+            _control(Column("district_id", "ref", ref="aleppo_districts")),
             id_column=None,
             history_of="district_id",
         ),
@@ -295,14 +301,7 @@ LAYERS: dict[str, LayerSpec] = {
         LayerSpec(
             "governorate_control",
             "csv",
-            (
-                Column("place_id", "ref", ref="governorate_places"),
-                Column("faction", "ref", ref=_FACTION_OR_STATE),
-                Column("parties", "refs", required=False, ref=_FACTION_OR_STATE),
-                Column("valid_from", "date"),
-                Column("valid_to", "date", required=False),
-            )
-            + _provenance(),
+            _control(Column("place_id", "ref", ref="governorate_places")),
             id_column=None,
             history_of="place_id",
         ),

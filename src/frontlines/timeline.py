@@ -16,7 +16,9 @@ from .schema import NONE
 __all__ = [
     "as_date",
     "rows_in_force",
+    "held_at",
     "control_at",
+    "towns_at",
     "routes_at",
     "snapshot_date_at",
     "syria_zones_at",
@@ -65,23 +67,36 @@ def rows_in_force(df: pd.DataFrame, t: pd.Timestamp) -> pd.DataFrame:
 _CONTROL_COLUMNS = ["faction", "parties", "since", "until", "confidence", "sources", "note"]
 
 
-def control_at(layers: Layers, when: DateLike) -> gpd.GeoDataFrame:
-    """Every Aleppo cell with who held it on ``when``.
+def held_at(
+    cells: gpd.GeoDataFrame, history: pd.DataFrame, subject: str, when: DateLike
+) -> gpd.GeoDataFrame:
+    """Every cell with who held it on ``when``, from a control history whose rows cite their
+    cell in column ``subject``.
 
     Cells with no history row on that date have faction ``"none"``. The cell's own
     provenance is kept as ``cell_sources``, ``cell_confidence`` and ``cell_note``.
     """
     t = as_date(when)
-    rows = rows_in_force(layers.control, t)
+    rows = rows_in_force(history, t)
     rows = rows.rename(columns={"valid_from": "since", "valid_to": "until"})
-    rows = rows.drop_duplicates("district_id").set_index("district_id")[_CONTROL_COLUMNS]
-    cells = layers.districts.rename(
+    rows = rows.drop_duplicates(subject).set_index(subject)[_CONTROL_COLUMNS]
+    cells = cells.rename(
         columns={"sources": "cell_sources", "confidence": "cell_confidence", "note": "cell_note"}
     )
     out = cells.join(rows, on="id")
     out["faction"] = out["faction"].fillna(NONE)
     out["parties"] = out["parties"].apply(lambda v: tuple(v) if isinstance(v, tuple) else ())
     return out
+
+
+def control_at(layers: Layers, when: DateLike) -> gpd.GeoDataFrame:
+    """Every Aleppo cell with who held it on ``when`` (see :func:`held_at`)."""
+    return held_at(layers.districts, layers.control, "district_id", when)
+
+
+def towns_at(layers: Layers, when: DateLike) -> gpd.GeoDataFrame:
+    """Every town cell of the governorate outside the city with who held it on ``when``."""
+    return held_at(layers.places, layers.place_control, "place_id", when)
 
 
 def routes_at(layers: Layers, when: DateLike) -> gpd.GeoDataFrame:
