@@ -227,6 +227,23 @@ def _site_layer(sites: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
     )
 
 
+class _FirstView(MacroElement):
+    """Puts the map in the panel's stage and fits the city, before any layer is added: the
+    layers are then drawn once, at their first view, with no animation and no second layout
+    (the map is made without a view, so that Leaflet draws nothing until this runs)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+frontlinesFirstView({{ this._parent.get_name() }}, {{ this.view }}, {{ this.bounds }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, view: str, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FrontlinesFirstView"
+        self.view, self.bounds = js_json(view), js_json(bounds)
+
+
 class _Controller(MacroElement):
     """Adds timemap.js, configured with the layers' JavaScript names and the data."""
 
@@ -344,6 +361,11 @@ def timeline_map(
     t0 = as_date(when)
     m = folium.Map(location=ALEPPO_CENTRE, zoom_start=12, tiles=None, control_scale=True)
     m.default_js, m.default_css = leaflet_urls(asset_base)
+    m.options.pop("zoom")  # no view until _FirstView: the layers are drawn once, at their place
+    city = layers.districts[layers.districts["in_city"].astype(bool)]
+    b = city.total_bounds
+    bounds = [[float(b[1]), float(b[0])], [float(b[3]), float(b[2])]]
+    m.add_child(_FirstView(view_id, bounds))
 
     cells = layers.districts[["id", "in_city", "geometry"]].copy()
     cells["geometry"] = _rounded(display_cells(layers))  # fitted to the city's edge
@@ -362,7 +384,6 @@ def timeline_map(
     )
     cell_layer.add_to(m)
 
-    city = layers.districts[layers.districts["in_city"].astype(bool)]
     edge = city_outline(layers) or shapely.union_all(city.geometry.values)
     folium.GeoJson(
         gpd.GeoSeries([edge.boundary], crs="EPSG:4326").set_precision(1e-5).to_json(),
@@ -428,8 +449,6 @@ def timeline_map(
     )
     m.add_child(_Legend(t("legend.title", lang), legend))
 
-    b = city.total_bounds
-    bounds = [[float(b[1]), float(b[0])], [float(b[3]), float(b[2])]]
     cite = _SourceIndex()
     panel = panel_data(atlas, cite, lang, chapters, captions)
     data = timeline_data(layers, colours, lang, cite, shown_sites)  # last: lists the sources
@@ -481,7 +500,6 @@ def timeline_map(
         index=0,
     )
     m.late_script = late_script
-    m.fit_bounds(bounds)
     title = html.escape(t("map.title", lang, date=format_date(t0, lang)))
     m.get_root().header.add_child(folium.Element(f"<title>{title}</title>"))
     return m

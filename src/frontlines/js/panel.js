@@ -24,6 +24,18 @@ function frontlinesStage(cfg) {
   cfg.map.invalidateSize({pan: false});
 }
 
+/* The map's first view, set by the map's own script before any layer is added (the map is
+ * made without one): in its stage and fitted to the city at once, without animation, so
+ * that the layers are laid out and drawn once, where they will stay. */
+function frontlinesFirstView(map, view, bounds) {
+  "use strict";
+  frontlinesStage({map: map, view: view});
+  var size = map.getSize();
+  // a host that hides the page while it loads: the panel fits the city once it has a size
+  if (size.x && size.y) map.fitBounds(bounds, {animate: false});
+  else map.setView(L.latLngBounds(bounds).getCenter(), 12, {animate: false});
+}
+
 /* Start the reader panel: the map in its place and coloured for its first date at once;
  * everything else (names, figures, events, controls) in the next task, after the first
  * paint. */
@@ -113,7 +125,7 @@ function frontlinesPanel(cfg, tm) {
   var current = null, slider = q(".fl-slider"), output = q(".fl-date"), badge = q(".fl-date-badge");
   var liveTimer = null, syncTimer = null, urlTimer = null, stretch = null, shownChapter = null;
   var keepEvents = false, shownRoutes = -1;
-  var fitTo = [cfg.bounds, {}];  // what the map fits until the reader moves it
+  var fitTo = [cfg.bounds, {animate: false}];  // what the map fits until the reader moves it
 
   function siegeText(d, key) {
     var s = P.siege[d], days = plural(S["unit.days"], s[1]);
@@ -219,6 +231,7 @@ function frontlinesPanel(cfg, tm) {
     if (fit && c.bounds) {
       fitTo = [c.bounds, {padding: [24, 24], maxZoom: 14}];  // kept while the host lays out
       map.fitBounds(fitTo[0], fitTo[1]);
+      fitTo[1] = {padding: [24, 24], maxZoom: 14, animate: false};
     }
   }
   function announce(text) {
