@@ -48,6 +48,20 @@ def test_map_carries_data_and_script(good_atlas: frontlines.Atlas):
     assert "<title>Aleppo on 20 July 2016</title>" in page
 
 
+def test_map_gets_its_view_before_any_layer(good_atlas: frontlines.Atlas):
+    """The map is made without a view and fitted (in its stage, without animation) before its
+    first layer is added, so that Leaflet lays out and draws the layers once: a view given
+    when the map is made, or a fit after the layers, draws them twice and animates."""
+    m = timeline_map(good_atlas, "2016-07-20", view_id="v1", asset_base="/s")
+    script = m.get_root().render().split("L.map(", 1)[1]
+    options = script[: script.index(");")]
+    assert '"zoom"' not in options and "center" in options
+    first_view = script.index(f"frontlinesFirstView({m.get_name()}, \"v1\", [[")
+    first_layer = min(script.index(x) for x in ("L.geoJson(", "_add("))
+    assert first_view < first_layer
+    assert "fitBounds(" not in script.split("frontlinesStart({", 1)[1]  # no second fit
+
+
 def test_map_data_is_escaped_in_the_page(good_atlas: frontlines.Atlas):
     status = good_atlas.layers.route_status.copy()
     status.loc[status.index[0], "note"] = "</script><b>x</b>"
