@@ -56,7 +56,7 @@ def test_map_gets_its_view_before_any_layer(good_atlas: frontlines.Atlas):
     script = m.get_root().render().split("L.map(", 1)[1]
     options = script[: script.index(");")]
     assert '"zoom"' not in options and "center" in options
-    first_view = script.index(f"frontlinesFirstView({m.get_name()}, \"v1\", [[")
+    first_view = script.index(f'frontlinesFirstView({m.get_name()}, "v1", [[')
     first_layer = min(script.index(x) for x in ("L.geoJson(", "_add("))
     assert first_view < first_layer
     assert "fitBounds(" not in script.split("frontlinesStart({", 1)[1]  # no second fit

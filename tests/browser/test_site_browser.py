@@ -106,6 +106,23 @@ def test_chapters_keyboard_compare_and_the_syria_map_work(page, site_url):
     assert visible.count() == 1 and "Palmyra" in visible.inner_text()
 
 
+def test_what_a_reader_has_not_reached_waits(page, site_url):
+    """The address a reader came by is kept until they change the view, and the Syria map's
+    frame is made only when they come near it (a frame costs even when lazy)."""
+    open_site(page, site_url + "?chapter=siege")
+    page.wait_for_function("() => window.frontlinesTimemap.date() === '2016-07-17'")
+    page.wait_for_timeout(600)  # past the address bar's delay
+    assert page.evaluate("location.search") == "?chapter=siege"
+    assert page.locator(".fl-syria iframe").count() == 0
+    link = page.locator(".fl-syria-frame a")  # without script, a link to the map's page
+    assert link.get_attribute("href") == "syria/2015-09-30.html"
+    page.locator(".fl-syria").scroll_into_view_if_needed()
+    page.locator(".fl-syria iframe").wait_for(timeout=WAIT_MS)
+    assert page.locator(".fl-syria-frame").count() == 0
+    page.get_by_role("button", name="Show the day after").click()
+    page.wait_for_function("() => location.search === '?date=2016-07-18'")
+
+
 def test_the_site_works_opened_as_a_file(page, site_dir):
     open_site(page, (site_dir / "index.html").as_uri() + "?chapter=fall")
     assert page.evaluate("window.frontlinesTimemap.date()") == "2016-11-28"

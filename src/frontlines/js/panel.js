@@ -37,14 +37,20 @@ function frontlinesFirstView(map, view, bounds) {
 }
 
 /* Start the reader panel: the map in its place and coloured for its first date at once;
- * everything else (names, figures, events, controls) in the next task, after the first
- * paint. */
+ * everything else (names, figures, events, controls) after the frame that paints it (or a
+ * second later, in a tab that paints no frames while hidden). */
 function frontlinesStart(cfg) {
   "use strict";
   frontlinesStage(cfg);
-  var tm = frontlinesTimemap(cfg);
+  var tm = frontlinesTimemap(cfg), started = false;
   tm.setDay(tm.dayOf(cfg.date));
-  setTimeout(function () { frontlinesPanel(cfg, tm); }, 0);
+  function start() {
+    if (started) return;
+    started = true;
+    setTimeout(function () { frontlinesPanel(cfg, tm); }, 0);
+  }
+  if (window.requestAnimationFrame) window.requestAnimationFrame(start);
+  setTimeout(start, 1000);
 }
 
 function frontlinesPanel(cfg, tm) {
@@ -271,7 +277,8 @@ function frontlinesPanel(cfg, tm) {
     clearTimeout(syncTimer);
     syncTimer = setTimeout(function () { syncKernel(iso); }, playing ? 400 : 50);
     clearTimeout(urlTimer);
-    urlTimer = setTimeout(function () { followUrl(iso); }, 250);
+    // the address a reader came by already shows the first view (and rewriting it costs)
+    if (!opening) urlTimer = setTimeout(function () { followUrl(iso); }, 250);
   }
 
   // ---------------------------------------------------------------- the address bar
@@ -405,7 +412,9 @@ function frontlinesPanel(cfg, tm) {
   // the host may lay its page out late (Voila moves the cells into its own panels on load)
   if (document.readyState !== "complete") window.addEventListener("load", unclip);
   else unclip();
+  var opening = true;
   go(first, firstChapter ? "chapter" : "link");
+  opening = false;
   tm.placeLabels();
   var compare = frontlinesCompare(cfg, tm, P, root, stretchAt);
   // The citations and the events may come after the map (cfg.late: a script that calls
