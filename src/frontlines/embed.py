@@ -63,13 +63,13 @@ def map_fragment(
     """The map as a block of HTML for a host page (no ``<html>``, ``<head>`` or ``<body>``).
 
     Keeps what the map needs from folium's page header (Leaflet's script and stylesheet,
-    class-scoped styles; the scripts just before the map's own, so that the browser lays out
-    what comes before them while it fetches them) and drops what would restyle the host
-    page: the full-page ``html, body`` and ``#map`` rules, the viewport ``<meta>`` that
-    forbids zooming on phones, and the ``<title>``. The map fills a box of ``height`` (at
-    least 360 px; ``None``: as tall as its content, for a map whose page sizes it) and the
-    full width, and is named ``title`` for screen readers. Pass ``render=False`` when the
-    map's page has just been rendered (``m.get_root().render()``), to reuse its parts.
+    class-scoped styles) and drops what would restyle the host page: the full-page
+    ``html, body`` and ``#map`` rules, the viewport ``<meta>`` that forbids zooming on phones,
+    and the ``<title>``. The map fills a box of ``height`` (at least 360 px; ``None``: as
+    tall as its content, for a map whose page sizes it) and the full width, and is named
+    ``title`` for screen readers. Pass ``render=False`` when the map's page has just been
+    rendered (``m.get_root().render()``), to reuse its parts. (Leaflet's script comes first:
+    measured, the map is painted sooner than with the script just before the map's own.)
 
     Examples
     --------
@@ -89,12 +89,8 @@ def map_fragment(
         fig.render()  # fills the header, body and script parts of the page
     name = m.get_name()
     keep: list[str] = []
-    scripts: list[str] = []  # just before the map's script: the page is parsed meanwhile
     for key, child in fig.header._children.items():
-        if isinstance(child, JavascriptLink):
-            scripts.append(child.render())
-            continue
-        if isinstance(child, CssLink):
+        if isinstance(child, JavascriptLink | CssLink):
             keep.append(child.render())
             continue
         text = child.render()
@@ -113,7 +109,6 @@ def map_fragment(
         + "".join(keep)
         + style
         + fig.html.render()
-        + "".join(scripts)
         + f"<script>{fig.script.render()}</script></div>"
     )
 
