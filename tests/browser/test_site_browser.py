@@ -36,6 +36,13 @@ def open_site(page, url: str):
     return page.locator(".fl-stage")
 
 
+def reach_syria(page):
+    """Scroll to the Syria map's frame (made as the reader nears it; the story's blocks above
+    it take their real height only as they are drawn, so its slot is what to scroll to)."""
+    page.locator(".fl-syria-frame, .fl-syria iframe").first.scroll_into_view_if_needed()
+    page.locator(".fl-syria iframe").wait_for(timeout=WAIT_MS)
+
+
 def summary(page) -> str:
     return page.locator(".fl-summary").inner_text()
 
@@ -95,7 +102,7 @@ def test_chapters_keyboard_compare_and_the_syria_map_work(page, site_url):
     page.locator(".fl-cmp-map").nth(1).locator("path.fl-cmp-cell").first.wait_for()
     assert re.search(r"\d+ districts changed hands", page.locator(".fl-cmp-head").inner_text())
     # the Syria map: a frame per snapshot, switched by its buttons
-    page.locator(".fl-syria").scroll_into_view_if_needed()
+    reach_syria(page)
     frame = page.frame_locator(".fl-syria iframe")
     frame.locator("path.leaflet-interactive").first.wait_for(timeout=WAIT_MS)
     page.get_by_role("button", name="22 December 2016", exact=True).click()
@@ -116,8 +123,7 @@ def test_what_a_reader_has_not_reached_waits(page, site_url):
     assert page.locator(".fl-syria iframe").count() == 0
     link = page.locator(".fl-syria-frame a")  # without script, a link to the map's page
     assert link.get_attribute("href") == "syria/2015-09-30.html"
-    page.locator(".fl-syria").scroll_into_view_if_needed()
-    page.locator(".fl-syria iframe").wait_for(timeout=WAIT_MS)
+    reach_syria(page)
     assert page.locator(".fl-syria-frame").count() == 0
     page.get_by_role("button", name="Show the day after").click()
     page.wait_for_function("() => location.search === '?date=2016-07-18'")
@@ -210,7 +216,7 @@ def test_data_with_markup_never_runs_script_in_either_front_end(browser, tmp_pat
         page.locator(".fl-events details summary").first.click()
         page.locator(".fl-compare > summary").click()
         page.locator(".fl-cmp-list > summary").click()
-        page.locator(".fl-syria").scroll_into_view_if_needed()
+        reach_syria(page)
         page.frame_locator(".fl-syria iframe").locator("path").first.wait_for(timeout=WAIT_MS)
         page.wait_for_timeout(500)
         assert "onerror" in page.content()  # the payload is on the page, as text
