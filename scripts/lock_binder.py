@@ -46,6 +46,11 @@ def _applies(req: Requirement, extras: frozenset[str]) -> bool:
     return any(req.marker.evaluate({"extra": extra}) for extra in extras | {""})
 
 
+def _read(pyproject: Path) -> dict:
+    with pyproject.open("rb") as f:
+        return tomllib.load(f)
+
+
 def runtime_requirements(pyproject: Path = PYPROJECT) -> list[str]:
     """The ``[project] dependencies`` of ``pyproject``: what ``pip install -e .`` starts from.
 
@@ -62,8 +67,7 @@ def runtime_requirements(pyproject: Path = PYPROJECT) -> list[str]:
     list of str
         The requirement strings, as written.
     """
-    with pyproject.open("rb") as f:
-        return list(tomllib.load(f)["project"]["dependencies"])
+    return list(_read(pyproject)["project"]["dependencies"])
 
 
 def closure(requirements: Iterable[str]) -> dict[NormalizedName, metadata.Distribution]:
@@ -159,8 +163,7 @@ def build_requires(pyproject: Path = PYPROJECT) -> list[str]:
     list of str
         The requirement strings, as written.
     """
-    with pyproject.open("rb") as f:
-        return list(tomllib.load(f)["build-system"]["requires"])
+    return list(_read(pyproject)["build-system"]["requires"])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,27 +9,20 @@
  * Texts from the data are inserted with textContent; captions and citations arrive as HTML
  * escaped by Python (mistune with escaping, jinja2 autoescaping).
  */
-/* The map was made where folium put it; it belongs in the panel's stage, with the legend
- * folium wrote beside it. Done first, before the map is first painted. */
-function frontlinesStage(cfg) {
-  "use strict";
-  var root = document.getElementById("fl-panel-" + cfg.view);
-  if (!root) return;
-  var container = cfg.map.getContainer(), stage = root.querySelector(".fl-stage");
-  if (container.parentElement === stage) return;
-  stage.insertBefore(container, stage.firstChild);
-  Array.prototype.forEach.call(root.parentElement.children, function (n) {
-    if (n.classList && n.classList.contains("fl-legend")) stage.appendChild(n);
-  });
-  cfg.map.invalidateSize({pan: false});
-}
-
 /* The map's first view, set by the map's own script before any layer is added (the map is
- * made without one): in its stage and fitted to the city at once, without animation, so
- * that the layers are laid out and drawn once, where they will stay. */
+ * made without one). The map was made where folium put it; it belongs in the panel's stage,
+ * with the legend folium wrote beside it. There it is fitted to the city at once, without
+ * animation, so that the layers are laid out and drawn once, where they will stay. */
 function frontlinesFirstView(map, view, bounds) {
   "use strict";
-  frontlinesStage({map: map, view: view});
+  var root = document.getElementById("fl-panel-" + view);
+  if (root) {
+    var stage = root.querySelector(".fl-stage");
+    stage.insertBefore(map.getContainer(), stage.firstChild);
+    Array.prototype.forEach.call(root.parentElement.children, function (n) {
+      if (n.classList && n.classList.contains("fl-legend")) stage.appendChild(n);
+    });
+  }
   var size = map.getSize();
   // a host that hides the page while it loads: the panel fits the city once it has a size
   if (size.x && size.y) map.fitBounds(bounds, {animate: false});
@@ -41,7 +34,6 @@ function frontlinesFirstView(map, view, bounds) {
  * second later, in a tab that paints no frames while hidden). */
 function frontlinesStart(cfg) {
   "use strict";
-  frontlinesStage(cfg);
   var tm = frontlinesTimemap(cfg), started = false;
   tm.setDay(tm.dayOf(cfg.date));
   function start() {
@@ -61,7 +53,6 @@ function frontlinesPanel(cfg, tm) {
   if (!root) return null;
   var container = map.getContainer();
   var stage = root.querySelector(".fl-stage");
-  frontlinesStage(cfg);
   // The date bar sticks to the bottom of the screen while the map is on it. An ancestor that
   // clips its overflow without scrolling (a notebook's output area) would pin it instead: such
   // ancestors are opened, up to the element that really scrolls the page. Run once laid out.
@@ -235,9 +226,9 @@ function frontlinesPanel(cfg, tm) {
     cap.hidden = false;
     tm.highlight(c.cells, c.routes);
     if (fit && c.bounds) {
-      fitTo = [c.bounds, {padding: [24, 24], maxZoom: 14}];  // kept while the host lays out
-      map.fitBounds(fitTo[0], fitTo[1]);
-      fitTo[1] = {padding: [24, 24], maxZoom: 14, animate: false};
+      var fit = {padding: [24, 24], maxZoom: 14};
+      map.fitBounds(c.bounds, fit);
+      fitTo = [c.bounds, L.extend({animate: false}, fit)];  // kept while the host lays out
     }
   }
   function announce(text) {
